@@ -1,0 +1,197 @@
+"""A brief and its sections -> one pandoc Markdown document, through a Jinja2 frame.
+
+Only the frame (``templates/<look>.md.j2``) is a Jinja template. Section text reaches it
+as a finished value, so ``{{`` in prose stays prose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from briefgen.errors import RenderError
+from briefgen.project import Brief, Project, Section
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+# In a source checkout (editable install) the templates live at the top of the repository.
+SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+#: TLP 2.0 label colours (text on a black background).
+MARKING_COLOURS = {
+    "TLP:CLEAR": "FFFFFF",
+    "TLP:GREEN": "33FF00",
+    "TLP:AMBER": "FFC000",
+    "TLP:AMBER+STRICT": "FFC000",
+    "TLP:RED": "FF2B2B",
+}
+_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def default_templates() -> Path:
+    return PACKAGE_TEMPLATES if PACKAGE_TEMPLATES.is_dir() else SOURCE_TEMPLATES
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """A project's own templates/ first (overriding file by file), then the defaults."""
+    own = root / "templates"
+    dirs = [own] if own.is_dir() else []
+    return [*dirs, default_templates()]
+
+
+def template_path(root: Path, name: str) -> Path:
+    for directory in template_dirs(root):
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    raise RenderError(f"template '{name}' not found in {', '.join(map(str, template_dirs(root)))}")
+
+
+@lru_cache(maxsize=8)
+def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # pandoc's attribute syntax {#id} must not open a Jinja comment
+        comment_start_string="<%#",
+        comment_end_string="%>",
+    )
+
+
+def brief_date(brief: Brief, today: dt.date | None = None) -> dt.date:
+    """SOURCE_DATE_EPOCH, else the brief's date:, else today (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    if brief.date is not None:
+        return brief.date
+    return today or dt.date.today()
+
+
+def format_date(date: dt.date) -> str:
+    return f"{date.day} {date.strftime('%B %Y')}"
+
+
+@dataclass(frozen=True)
+class Assembled:
+    markdown: str  # the whole document, YAML metadata block first
+    metadata: dict[str, object]
+    look: str  # "paper" or "ministerial"
+
+
+@dataclass(frozen=True)
+class DraftMark:
+    """A sentence to highlight in a draft build: [start, end) offsets in its source."""
+
+    start: int
+    end: int | None  # None: mark the start only
+
+
+def assemble(
+    project: Project,
+    brief: Brief,
+    marking: str,
+    draft: Mapping[str, Iterable[DraftMark]] | None = None,
+) -> Assembled:
+    config = project.config
+    audience = config.audiences[brief.audience]
+    sections = [project.sections[sid] for sid in brief.sections if sid in project.sections]
+    date = brief_date(brief)
+    look = audience.template
+    metadata: dict[str, object] = {
+        "title": brief.title,
+        "short-title": brief.title,
+        "organisation": config.organisation or " ",
+        "audience-label": audience.label,
+        "briefgen-audience": audience.name,
+        "date": format_date(date),
+        "date-meta": date.isoformat(),
+        "marking": marking,
+        "marking-fg": MARKING_COLOURS[marking],
+        "look": look,
+        "lang": config.lang,
+        "region": config.lang.split("-")[-1] if "-" in config.lang else "GB",
+        "link-citations": True,
+        "suppress-bibliography": False,
+    }
+    if brief.subtitle:
+        metadata["subtitle"] = brief.subtitle
+    if look == "ministerial":
+        metadata["ministerial"] = True
+    else:
+        metadata["toc"] = True
+        metadata["toc-depth"] = 1
+        metadata["numbered"] = True
+    if draft is not None:
+        metadata["draft"] = True
+
+    items = []
+    for section in sections:
+        marks = list((draft or {}).get(section.id, ()))
+        items.append(
+            {
+                "id": section.id,
+                "anchor": f"sec-{section.id}",
+                "title": section.title,
+                "summary": (section.summary or "").strip(),
+                "body": _prepare_body(section, marks),
+            }
+        )
+    summaries = [
+        {"section": item, "summary": item["summary"]} for item in items if item["summary"]
+    ]
+    env = _environment(tuple(template_dirs(project.root)))
+    try:
+        frame = env.get_template(f"{look}.md.j2")
+        body = frame.render(
+            brief=brief,
+            audience=audience,
+            marking=marking,
+            date=format_date(date),
+            sections=items,
+            executive_summary=summaries if brief.executive_summary else [],
+            config=config,
+        )
+    except jinja2.TemplateError as exc:
+        where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise RenderError(f"{where}template error: {exc}") from None
+    header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True, width=10_000)
+    return Assembled(f"---\n{header}---\n\n{body}", metadata, look)
+
+
+def _prepare_body(section: Section, marks: list[DraftMark]) -> str:
+    """Section body ready for the frame: draft highlights, file-local footnote labels."""
+    source = section.source
+    if marks:
+        pieces = []
+        last = 0
+        for mark in sorted(marks, key=lambda m: m.start):
+            if mark.start < last:
+                continue
+            pieces.append(source[last : mark.start])
+            if mark.end is not None:
+                pieces.append("[" + source[mark.start : mark.end] + "]{.uncited}")
+                last = mark.end
+            else:
+                pieces.append("[]{.uncited}")
+                last = mark.start
+        pieces.append(source[last:])
+        source = "".join(pieces)
+        body_offset = section.body_offset  # marks are all inside the body
+    else:
+        body_offset = section.body_offset
+    body = source[body_offset:]
+    # footnote labels are per file; in one assembled document they must not collide
+    body = _FOOTNOTE_RE.sub(lambda m: f"[^{section.id}-{m.group(1)}]", body)
+    return body.strip("\n")

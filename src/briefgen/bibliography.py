@@ -1,0 +1,120 @@
+"""Load and lint ``references.bib`` (bibtexparser 2)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model
+
+from briefgen.errors import ConfigError
+from briefgen.findings import Finding
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    type: str  # BibTeX entry type, lower case ("report", "article" ...)
+    fields: dict[str, str]  # field name (lower case) -> raw value
+    line: int  # 1-based line of the entry's '@'
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    path: Path
+    rel: str
+    entries: dict[str, Entry]
+    findings: tuple[Finding, ...]  # parse errors, duplicates, missing fields
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.entries)
+
+
+def load_bibliography(path: Path, rel: str) -> Bibliography:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{rel}: bibliography not found: create it, or set 'bibliography:' in briefgen.yaml"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{rel}:1: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{rel}: cannot read: {exc.strerror}") from None
+    return parse_bibliography(text, path, rel)
+
+
+def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
+    # bibtexparser logs each failed block on its own; we report them as findings.
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        logger.setLevel(level)
+
+    findings: list[Finding] = []
+    entries: dict[str, Entry] = {}
+
+    def finding(line: int, rule: str, message: str, excerpt: str = "") -> None:
+        findings.append(Finding(rel, line, 1, rule, message, excerpt))
+
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        first = block.raw.strip().splitlines()[0][:80] if block.raw.strip() else ""
+        if isinstance(block, model.DuplicateBlockKeyBlock):
+            first_line = entries[block.key].line if block.key in entries else None
+            where = f" (first defined at line {first_line})" if first_line else ""
+            finding(
+                line, "bib-duplicate-key",
+                f"duplicate key '{block.key}'{where}: rename or remove one entry", first,
+            )
+        elif isinstance(block, model.ParsingFailedBlock):
+            reason = _parse_reason(block)
+            finding(line, "bib-parse-error", f"cannot read this entry: {reason}", first)
+        elif isinstance(block, model.ImplicitComment) and block.raw.lstrip().startswith("@"):
+            finding(
+                line, "bib-parse-error",
+                "text starting with '@' is not an entry: write @type{key, field = {...}}",
+                first,
+            )
+        elif isinstance(block, model.Entry):
+            if not block.key.strip():
+                finding(line, "bib-parse-error", "entry has no key: write @type{key, ...}", first)
+                continue
+            fields = {f.key.lower(): str(f.value) for f in block.fields}
+            entry = Entry(block.key, block.entry_type.lower(), fields, line)
+            entries[entry.key] = entry
+            missing = _missing_fields(fields)
+            if missing:
+                finding(
+                    line, "bib-missing-field",
+                    f"entry '{entry.key}' lacks {' and '.join(missing)}",
+                    first,
+                )
+    return Bibliography(path, rel, entries, tuple(findings))
+
+
+def _parse_reason(block: model.ParsingFailedBlock) -> str:
+    error = str(getattr(block, "error", "") or "")
+    # bibtexparser's message mentions its own line numbers; keep the plain reason.
+    reason = error.split("due to syntactical error in bibtex:")[-1].strip()
+    reason = " ".join(reason.split())
+    if not reason:
+        reason = "syntax error"
+    return reason + " (check braces and commas)"
+
+
+def _missing_fields(fields: dict[str, str]) -> list[str]:
+    missing = []
+    if "author" not in fields and "editor" not in fields:
+        missing.append("author/editor")
+    if "title" not in fields:
+        missing.append("title")
+    if "year" not in fields and "date" not in fields:
+        missing.append("year/date")
+    return missing

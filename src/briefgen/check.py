@@ -1,0 +1,293 @@
+"""Run every check of a project (or of some briefs) and collect the findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from briefgen.bibliography import Bibliography, load_bibliography
+from briefgen.claims import FileScan, ScanInput, Sentence, scan_files
+from briefgen.findings import Finding, count, did_you_mean
+from briefgen.project import (
+    ALL_AUDIENCES,
+    Brief,
+    Project,
+    Section,
+    marking_problem,
+    marking_rank,
+    parse_marking,
+)
+
+
+@dataclass(frozen=True)
+class BriefStats:
+    name: str
+    audience: str
+    marking: str  # highest marking among what the brief includes
+    words: int  # body words after audience filtering (summary and references excluded)
+    section_words: tuple[tuple[str, int], ...]  # per included section
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    sections: int
+    bibliography: Bibliography
+    scans: dict[str, FileScan]  # section id -> scan
+    briefs: dict[str, BriefStats] = field(default_factory=dict)
+
+    def claims(self) -> list[tuple[Section, Sentence]]:
+        return []
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings, "error")
+
+    @property
+    def warnings(self) -> int:
+        return count(self.findings, "warning")
+
+    def summary(self, known: frozenset[str]) -> dict[str, int]:
+        claims = [s for scan in self.scans.values() for s in scan.sentences if s.status == "claim"]
+        return {
+            "sections": self.sections,
+            "claims": len(claims),
+            "cited": sum(1 for s in claims if any(k in known for k in s.keys)),
+            "uncited": sum(1 for s in claims if not s.keys),
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+def included(sentence_blocks: Iterable[int], scan: FileScan, audiences: set[str] | None) -> bool:
+    """Whether text inside these audience blocks reaches any of the audiences."""
+    if audiences is None:
+        return True
+    blocks = [scan.blocks[i] for i in sentence_blocks]
+    return any(all(b.admits(a) for b in blocks) for a in audiences)
+
+
+def check(project: Project, brief_names: Sequence[str] = ()) -> CheckResult:
+    """Check the whole project, or only what the named briefs include."""
+    config = project.config
+    bib = load_bibliography(config.bibliography, project.rel(config.bibliography))
+    known = bib.keys
+    findings: list[Finding] = list(bib.findings)
+
+    briefs: list[Brief] = []
+    for name in brief_names:
+        brief = project.briefs.get(name)
+        if brief is None:
+            raise_unknown_brief(project, name)
+        else:
+            briefs.append(brief)
+    whole = not brief_names
+
+    if whole:
+        sections = list(project.sections.values())
+        findings.extend(project.findings)
+        audiences: set[str] | None = None
+    else:
+        wanted = {sid for b in briefs for sid in b.sections}
+        sections = [s for s in project.sections.values() if s.id in wanted]
+        rels = {s.rel for s in sections} | {b.rel for b in briefs}
+        findings.extend(f for f in project.findings if f.file in rels)
+        audiences = {b.audience for b in briefs}
+
+    scans = dict(
+        zip(
+            (s.id for s in sections),
+            scan_files(
+                [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
+            ),
+            strict=True,
+        )
+    )
+
+    used: set[str] = set()
+    for section in sections:
+        scan = scans[section.id]
+        findings.extend(_section_findings(project, section, scan, known, audiences))
+        used.update(c.key for c in scan.citations)
+
+    if whole:
+        for key, entry in bib.entries.items():
+            if key not in used:
+                findings.append(
+                    Finding(
+                        bib.rel, entry.line, 1, "unused-reference",
+                        f"entry '{key}' is cited by no section: cite it or remove it",
+                    )
+                )
+
+    result = CheckResult([], len(sections), bib, scans)
+    for brief in briefs if not whole else list(project.briefs.values()):
+        stats, problems = _brief_findings(project, brief, scans)
+        if stats is not None:
+            result.briefs[brief.name] = stats
+        findings.extend(problems)
+
+    result.findings = sorted(set(findings))
+    return result
+
+
+def raise_unknown_brief(project: Project, name: str) -> None:
+    from briefgen.errors import ConfigError
+
+    hint = did_you_mean(name, project.briefs)
+    available = ", ".join(sorted(project.briefs)) or "none"
+    raise ConfigError(f"unknown brief '{name}'{hint}: briefs are {available}")
+
+
+def _section_findings(
+    project: Project,
+    section: Section,
+    scan: FileScan,
+    known: frozenset[str],
+    audiences: set[str] | None,
+) -> list[Finding]:
+    rel = section.rel
+    out: list[Finding] = []
+    if scan.error is not None:
+        return [Finding(rel, 1, 1, "section-file", f"pandoc cannot read this file: {scan.error}")]
+
+    for sentence in scan.sentences:
+        if sentence.status != "claim" or sentence.keys:
+            continue
+        if not included(sentence.blocks, scan, audiences):
+            continue
+        where = " in summary" if sentence.where == "summary" else ""
+        out.append(
+            Finding(
+                rel, sentence.line, sentence.column, "uncited-claim",
+                f"claim{where} has no citation", sentence.text,
+            )
+        )
+    for use in scan.citations:
+        if use.key not in known:
+            out.append(
+                Finding(
+                    rel, use.line, use.column, "unknown-key",
+                    f"unknown citation key '{use.key}'{did_you_mean(use.key, known)}: "
+                    "add the entry to the bibliography or correct the key",
+                    f"@{use.key}",
+                )
+            )
+    defined = tuple(project.config.audiences)
+    for block in scan.blocks:
+        if not block.only and not block.exclude:
+            out.append(
+                Finding(
+                    rel, block.line, 1, "audience-block",
+                    'audience block names no audience: add only="..." or except="..."',
+                )
+            )
+        for name in (*block.only, *block.exclude):
+            if name not in defined:
+                out.append(
+                    Finding(
+                        rel, block.line, 1, "unknown-audience",
+                        f"unknown audience '{name}'{did_you_mean(name, defined)}: "
+                        "define it under audiences: in briefgen.yaml",
+                    )
+                )
+        if block.marking is not None and parse_marking(block.marking) is None:
+            out.append(Finding(rel, block.line, 1, "audience-block", marking_problem(block.marking)))
+    if not project.config.allow_raw:
+        for raw in scan.raw:
+            out.append(
+                Finding(
+                    rel, raw.line, raw.column, "raw-content",
+                    f"raw {raw.format} is not allowed in sections: write pandoc Markdown, "
+                    "or set allow_raw: true in briefgen.yaml",
+                )
+            )
+    out.extend(terminology_findings(project, section))
+    return out
+
+
+def terminology_findings(project: Project, section: Section) -> list[Finding]:
+    out = []
+    source = section.source
+    for rule in project.config.terminology:
+        words = rule.avoid.split()
+        pattern = re.compile(
+            r"(?<![^\W_])" + r"\s+".join(re.escape(w) for w in words) + r"(?![^\W_])",
+            re.IGNORECASE,
+        )
+        for match in pattern.finditer(source):
+            line = source.count("\n", 0, match.start()) + 1
+            column = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
+            out.append(
+                Finding(
+                    section.rel, line, column, "terminology",
+                    f"'{match.group(0)}' is discouraged: use '{rule.prefer}'",
+                    match.group(0),
+                )
+            )
+    return out
+
+
+def _brief_findings(
+    project: Project, brief: Brief, scans: dict[str, FileScan]
+) -> tuple[BriefStats | None, list[Finding]]:
+    out: list[Finding] = []
+    audience = project.config.audiences.get(brief.audience)
+    if audience is None:
+        return None, out  # reported by the loader as unknown-audience
+    marking = "TLP:CLEAR"
+    responsible: list[tuple[str, str]] = []  # (what, marking)
+    section_words: list[tuple[str, int]] = []
+    for sid, line in zip(brief.sections, brief.section_lines, strict=True):
+        section = project.sections.get(sid)
+        scan = scans.get(sid)
+        if section is None or scan is None:
+            continue
+        if ALL_AUDIENCES not in section.audiences and brief.audience not in section.audiences:
+            out.append(
+                Finding(
+                    brief.rel, line, 1, "audience-excluded",
+                    f"section '{sid}' is not for audience '{brief.audience}' "
+                    f"(its audiences: {', '.join(section.audiences)}): remove it from the brief "
+                    "or add the audience to the section's front matter",
+                )
+            )
+        parts = [(section.rel, section.marking)]
+        for block in scan.blocks:
+            block_marking = parse_marking(block.marking) if block.marking else None
+            if block_marking and block.admits(brief.audience):
+                parts.append((f"{section.rel}:{block.line}", block_marking))
+        for what, m in parts:
+            responsible.append((what, m))
+            if marking_rank(m) > marking_rank(marking):
+                marking = m
+        words = sum(
+            n
+            for blocks, n in scan.words
+            if all(scan.blocks[i].admits(brief.audience) for i in blocks)
+        )
+        section_words.append((sid, words))
+    if marking_rank(marking) > marking_rank(audience.max_marking):
+        over = [
+            what for what, m in responsible if marking_rank(m) > marking_rank(audience.max_marking)
+        ]
+        out.append(
+            Finding(
+                brief.rel, brief.audience_line, 1, "marking-exceeds-audience",
+                f"brief is {marking} but audience '{audience.name}' is cleared to "
+                f"{audience.max_marking}: {', '.join(over)} above the ceiling",
+            )
+        )
+    total = sum(n for _, n in section_words)
+    if audience.word_budget is not None and total > audience.word_budget:
+        largest = sorted(section_words, key=lambda p: -p[1])[:3]
+        out.append(
+            Finding(
+                brief.rel, 1, 1, "word-budget",
+                f"brief has {total} words, over the {audience.word_budget}-word budget for "
+                f"'{audience.name}'; largest sections: "
+                + ", ".join(f"{sid} ({n})" for sid, n in largest),
+            )
+        )
+    return BriefStats(brief.name, brief.audience, marking, total, tuple(section_words)), out

@@ -1,0 +1,633 @@
+"""Split section prose into sentences, find the citations each one carries, locate both
+in the source file.
+
+What counts as a citation is exactly what pandoc will render: section text is read by
+pandoc's own ``markdown`` reader (many files batched into one process, so 1,000 sections
+cost a few pandoc start-ups, not a thousand), and the JSON AST is walked here.
+
+Pandoc gives no source positions, so every sentence is found again in its file by its
+first words, searching forward from the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
+
+from briefgen.errors import RenderError
+
+READER = "markdown"  # pandoc's reader for section text, the same for check and build
+EXEMPT_CLASSES = ("judgment", "recommendation", "note")
+AUDIENCE_CLASS = "audience"
+_SENTINEL = "<!--briefgen-chunk-{}-->"
+_SENTINEL_RE = re.compile(r"<!--briefgen-chunk-(\d+)-->")
+_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
+_WORD_RE = re.compile(r"[^\W_]+")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+Json = Any  # a node of pandoc's JSON AST
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class CitationUse:
+    key: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class AudienceBlock:
+    only: tuple[str, ...]  # audiences that see the block (empty: no only=)
+    exclude: tuple[str, ...]  # audiences that do not (except=)
+    marking: str | None  # the raw marking= attribute, validated by the checker
+    line: int
+
+    def admits(self, audience: str) -> bool:
+        if self.only and audience not in self.only:
+            return False
+        return audience not in self.exclude
+
+
+@dataclass(frozen=True)
+class Sentence:
+    line: int
+    column: int
+    text: str  # the sentence as rendered, citations left out
+    keys: tuple[str, ...]  # keys cited for it: in it, right after it, or in its footnote
+    status: str  # "claim", or "exempt-judgment" / "exempt-recommendation" / "exempt-note"
+    where: str  # "body" or "summary"
+    blocks: tuple[int, ...]  # indices of the enclosing audience blocks (FileScan.blocks)
+
+
+@dataclass(frozen=True)
+class RawUse:
+    line: int
+    column: int
+    format: str
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """Everything the checker needs from one section file."""
+
+    sentences: tuple[Sentence, ...]
+    citations: tuple[CitationUse, ...]  # every citation, in order, with its position
+    blocks: tuple[AudienceBlock, ...]
+    words: tuple[tuple[tuple[int, ...], int], ...]  # (audience blocks, words) of body text
+    raw: tuple[RawUse, ...]
+    error: str | None = None  # pandoc could not read the file
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+@lru_cache(maxsize=1)
+def _splitter() -> Any:
+    import nupunkt
+
+    return nupunkt
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of plain text (trailing whitespace included).
+
+    The one place the splitter is chosen: nupunkt (Punkt tuned on legal text) got every
+    hard case of our test paragraph right (U.S., e.g., Art. 16, et al., approx., No. 5,
+    3.5, p. 4, 18 U.S.C. §, e-mail, URL, '."') at ~15 µs a sentence; see
+    tests/test_sentences.py and benchmarks/.
+    """
+    if not text.strip():
+        return []
+    spans = _splitter().sent_spans(text)
+    return [(int(s), int(e)) for s, e in spans]
+
+
+# --------------------------------------------------------------------------- pandoc
+
+
+def pandoc_path() -> str:
+    import pypandoc
+
+    return str(pypandoc.get_pandoc_path())
+
+
+def _run_pandoc_json(chunks: Sequence[str]) -> list[list[Json]]:
+    """Parse chunks with one pandoc process; return each chunk's top-level blocks.
+
+    Chunks are separated by sentinel comments. A chunk that swallows its sentinel (an
+    unclosed code fence or div) is parsed again on its own, with the chunks it swallowed.
+    """
+    parts = []
+    for i, text in enumerate(chunks):
+        # footnote labels are per file: make them unique across the batch
+        parts.append(_FOOTNOTE_RE.sub(lambda m, i=i: f"[^b{i}x{m.group(1)}]", text))
+        parts.append("\n\n" + _SENTINEL.format(i) + "\n\n")
+    blocks = _pandoc_blocks("".join(parts))
+    result: list[list[Json] | None] = [None] * len(chunks)
+    current: list[Json] = []
+    expected = 0
+    for block in blocks:
+        if block.get("t") == "RawBlock":
+            match = _SENTINEL_RE.fullmatch(block["c"][1].strip())
+            if match:
+                index = int(match.group(1))
+                if index == expected:
+                    result[index] = current
+                expected = index + 1
+                current = []
+                continue
+        current.append(block)
+    for i, got in enumerate(result):
+        if got is None:
+            result[i] = _pandoc_blocks(chunks[i])
+    return [r if r is not None else [] for r in result]
+
+
+def _pandoc_blocks(text: str) -> list[Json]:
+    try:
+        proc = subprocess.run(
+            [pandoc_path(), "-f", READER, "-t", "json"],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise RenderError(f"cannot run pandoc: {exc}") from None
+    if proc.returncode != 0:
+        raise RenderError(proc.stderr.decode("utf-8", "replace").strip() or "pandoc failed")
+    blocks: list[Json] = json.loads(proc.stdout)["blocks"]
+    return blocks
+
+
+def parse_chunks(chunks: Sequence[str], jobs: int | None = None) -> list[list[Json] | str]:
+    """Parse many Markdown texts with as many pandoc processes as there are cores.
+
+    Returns each text's blocks, or pandoc's error message for a text it cannot read.
+    """
+    if not chunks:
+        return []
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(chunks), 1 + sum(map(len, chunks)) // 32768))
+    groups = _balanced_groups([len(c) for c in chunks], jobs)
+    results: list[list[Json] | str] = [[] for _ in chunks]
+    if len(groups) == 1:
+        _fill(results, chunks, groups[0])
+        return results
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(groups)) as pool:
+        for future in [pool.submit(_fill, results, chunks, g) for g in groups]:
+            future.result()
+    return results
+
+
+def _fill(results: list[list[Json] | str], chunks: Sequence[str], indices: list[int]) -> None:
+    group = [chunks[i] for i in indices]
+    try:
+        parsed = _run_pandoc_json(group)
+    except RenderError:
+        # one file made pandoc fail: parse each on its own to find which
+        parsed = []
+        for text in group:
+            try:
+                parsed.append(_pandoc_blocks(text))
+            except RenderError as exc:
+                parsed.append(str(exc))  # type: ignore[arg-type]
+    for i, blocks in zip(indices, parsed, strict=True):
+        results[i] = blocks
+
+
+def _balanced_groups(sizes: list[int], n: int) -> list[list[int]]:
+    """Contiguous groups of indices with roughly equal total size."""
+    total = sum(sizes) or 1
+    groups: list[list[int]] = [[]]
+    acc = 0
+    for i, size in enumerate(sizes):
+        if acc >= total * len(groups) / n and len(groups) < n:
+            groups.append([])
+        groups[-1].append(i)
+        acc += size
+    return [g for g in groups if g]
+
+
+# --------------------------------------------------------------------------- locating
+
+
+class Locator:
+    """Finds rendered text again in its source and turns offsets into line:column."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def find_words(self, text: str, start: int, floor: int) -> int | None:
+        """Offset in the source where ``text`` begins, searching from ``start`` (then from
+        ``floor``). Matches its first words with any markup or whitespace between them."""
+        words = _WORD_RE.findall(text)
+        if not words:
+            return None
+        for count in (min(3, len(words)), 1):
+            pattern = _words_pattern(tuple(words[:count]))
+            match = pattern.search(self.source, start) or pattern.search(self.source, floor)
+            if match:
+                return match.start()
+        return None
+
+    def find_literal(self, needle: str, start: int, floor: int) -> int | None:
+        pos = self.source.find(needle, start)
+        if pos < 0:
+            pos = self.source.find(needle, floor)
+        return pos if pos >= 0 else None
+
+
+@lru_cache(maxsize=4096)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    body = r"[\W_]+".join(re.escape(w) for w in words)
+    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])")
+
+
+# --------------------------------------------------------------------------- walking
+
+
+@dataclass
+class _Anchor:
+    offset: int  # in the flattened text
+    keys: tuple[str, ...]
+    kind: str  # "cite", "author" (author-in-text citation) or "note"
+    notes: tuple[int, ...] = ()  # for "note": indices of sentences in the note (unused)
+
+
+@dataclass
+class _Flat:
+    text: list[str] = field(default_factory=list)
+    length: int = 0
+    anchors: list[_Anchor] = field(default_factory=list)
+    exempt: list[tuple[int, int, str]] = field(default_factory=list)
+    pending_space: bool = False
+
+    def add(self, s: str) -> None:
+        if self.pending_space:
+            self.pending_space = False
+            if s[:1] not in ".,;:!?)]}’”" and self.length:
+                self._append(" ")
+        self._append(s)
+
+    def _append(self, s: str) -> None:
+        self.text.append(s)
+        self.length += len(s)
+
+    def space(self) -> None:
+        if self.length and not self.pending_space:
+            self.pending_space = True
+
+    def value(self) -> str:
+        return "".join(self.text)
+
+
+class _FileWalker:
+    def __init__(self, source: str, body_offset: int) -> None:
+        self.loc = Locator(source)
+        self.body_offset = body_offset
+        self.cursor = body_offset
+        self.note_cursor = body_offset
+        self.sentences: list[Sentence] = []
+        self.citations: list[CitationUse] = []
+        self.blocks: list[AudienceBlock] = []
+        self.words: dict[tuple[int, ...], int] = {}
+        self.raw: list[RawUse] = []
+        self.stack: list[int] = []  # enclosing audience blocks
+        self.exempt: list[str] = []  # enclosing exempt classes
+        self.where = "body"
+        self.in_note = 0
+
+    # ---- blocks
+
+    def walk_blocks(self, blocks: list[Json]) -> list[str]:
+        """Walk blocks; return every key cited in them (used for footnotes)."""
+        keys: list[str] = []
+        for block in blocks:
+            keys.extend(self.walk_block(block))
+        return keys
+
+    def walk_block(self, block: Json) -> list[str]:
+        t = block.get("t")
+        c = block.get("c")
+        if t in ("Para", "Plain"):
+            return self.unit(c)
+        if t == "Header":
+            return self.unit(c[2], exempt_kind="heading")
+        if t == "LineBlock":
+            joined: list[Json] = []
+            for line in c:
+                joined.extend(line)
+                joined.append({"t": "Space"})
+            return self.unit(joined)
+        if t == "BlockQuote":
+            return self.walk_blocks(c)
+        if t == "BulletList":
+            return [k for item in c for k in self.walk_blocks(item)]
+        if t == "OrderedList":
+            return [k for item in c[1] for k in self.walk_blocks(item)]
+        if t == "DefinitionList":
+            keys: list[str] = []
+            for term, definitions in c:
+                keys.extend(self.unit(term, exempt_kind="heading"))
+                for d in definitions:
+                    keys.extend(self.walk_blocks(d))
+            return keys
+        if t == "Div":
+            return self.div(c[0], c[1])
+        if t == "Table":
+            return self.table(c)
+        if t == "Figure":
+            return self.walk_blocks(c[1][1]) + self.walk_blocks(c[2])
+        if t == "RawBlock":
+            self.raw_use(c[0], c[1])
+        return []
+
+    def div(self, attr: Json, blocks: list[Json]) -> list[str]:
+        _, classes, kvs = attr
+        attrs = dict(kvs)
+        pushed_exempt = pushed_aud = False
+        exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
+        if exempt:
+            self.exempt.append(exempt)
+            pushed_exempt = True
+        if AUDIENCE_CLASS in classes:
+            line = self._fence_line()
+            self.blocks.append(
+                AudienceBlock(
+                    only=_names(attrs.get("only", "")),
+                    exclude=_names(attrs.get("except", "")),
+                    marking=attrs.get("marking"),
+                    line=line,
+                )
+            )
+            self.stack.append(len(self.blocks) - 1)
+            pushed_aud = True
+        keys = self.walk_blocks(blocks)
+        if pushed_exempt:
+            self.exempt.pop()
+        if pushed_aud:
+            self.stack.pop()
+        return keys
+
+    def _fence_line(self) -> int:
+        pattern = re.compile(r"^[ \t]*:{3,}[ \t]*\{[^}\n]*\baudience\b", re.M)
+        match = pattern.search(self.loc.source, self.cursor) or pattern.search(
+            self.loc.source, self.body_offset
+        )
+        if match is None:
+            return self.loc.position(self.cursor)[0]
+        self.cursor = match.end()
+        return self.loc.position(match.start())[0]
+
+    def table(self, c: Json) -> list[str]:
+        _, caption, _, head, bodies, foot = c
+        keys = self.walk_blocks(caption[1])
+        for row in head[1]:  # header cells label columns, as headings do
+            for cell in row[1]:
+                self.exempt.append("heading")
+                keys.extend(self.walk_blocks(cell[4]))
+                self.exempt.pop()
+        for row in [r for body in bodies for r in body[2] + body[3]] + foot[1]:
+            keys.extend(self.row(row))
+        return keys
+
+    def row(self, row: Json) -> list[str]:
+        """A table row is one record: a citation in any of its cells covers the others."""
+        first = len(self.sentences)
+        keys = [k for cell in row[1] for k in self.walk_blocks(cell[4])]
+        if keys:
+            row_keys = tuple(dict.fromkeys(keys))
+            self.sentences[first:] = [
+                s if s.keys else replace(s, keys=row_keys) for s in self.sentences[first:]
+            ]
+        return keys
+
+    def raw_use(self, fmt: str, text: str) -> None:
+        if _SENTINEL_RE.fullmatch(text.strip()):
+            return
+        offset = self.loc.find_literal(text[:40], self.cursor, self.body_offset)
+        line, col = self.loc.position(offset if offset is not None else self.cursor)
+        self.raw.append(RawUse(line, col, fmt))
+
+    # ---- inline units
+
+    def unit(self, inlines: list[Json], exempt_kind: str | None = None) -> list[str]:
+        flat = _Flat()
+        notes: list[tuple[int, list[Json]]] = []
+        self.flatten(inlines, flat, notes)
+        text = flat.value()
+        key = tuple(self.stack)
+        self.words[key] = self.words.get(key, 0) + len(text.split())
+
+        # footnotes are walked first: their keys cite the sentence they hang on
+        note_keys: dict[int, list[str]] = {}
+        for offset, blocks in notes:
+            saved = self.cursor, self.where
+            self.cursor, self.where = self.note_cursor, "footnote"
+            self.in_note += 1
+            note_keys[offset] = self.walk_blocks(blocks)
+            self.in_note -= 1
+            self.note_cursor = self.cursor
+            self.cursor, self.where = saved
+        for anchor in flat.anchors:
+            if anchor.kind == "note":
+                anchor.keys = tuple(note_keys.get(anchor.offset, ()))
+
+        kind = exempt_kind or (self.exempt[-1] if self.exempt else None)
+        spans = split_sentences(text)
+        owners = _attribute(text, spans, flat.anchors)
+        all_keys: list[str] = []
+        for i, (start, end) in enumerate(spans):
+            sentence = text[start:end].strip().replace("\xa0", " ")
+            own = [a for a, owner in zip(flat.anchors, owners, strict=True) if owner == i]
+            keys = [k for a in own for k in a.keys]
+            all_keys.extend(keys)
+            if not _LETTER_RE.search(sentence) and not keys:
+                continue
+            offset = self.loc.find_words(sentence, self.cursor, self.body_offset)
+            if offset is None:
+                offset = self.cursor
+            else:
+                self.cursor = offset + 1
+            line, column = self.loc.position(offset)
+            for anchor in own:
+                if anchor.kind != "note":
+                    self._record_citations(anchor.keys, offset)
+            if not _LETTER_RE.search(sentence):
+                continue
+            status = "claim"
+            if kind is not None:
+                status = f"exempt-{kind}"
+            elif flat.exempt and _inside(start, end, text, flat.exempt):
+                status = f"exempt-{_inside(start, end, text, flat.exempt)}"
+            if status == "exempt-heading":
+                continue
+            self.sentences.append(
+                Sentence(
+                    line, column, sentence, tuple(dict.fromkeys(keys)), status, self.where,
+                    key,
+                )
+            )
+        # citations in text that made no sentence (a paragraph holding only a citation)
+        for anchor, owner in zip(flat.anchors, owners, strict=True):
+            if owner is None and anchor.kind != "note":
+                self._record_citations(anchor.keys, self.cursor)
+                all_keys.extend(anchor.keys)
+        return all_keys
+
+    def _record_citations(self, keys: tuple[str, ...], offset: int) -> None:
+        for key in keys:
+            pos = self.loc.find_literal("@" + key, offset, self.body_offset)
+            if pos is None:
+                pos = offset
+            line, column = self.loc.position(pos)
+            self.citations.append(CitationUse(key, line, column))
+
+    def flatten(self, inlines: list[Json], flat: _Flat, notes: list[tuple[int, list[Json]]]) -> None:
+        for node in inlines:
+            t = node.get("t")
+            if t == "Str":
+                flat.add(node["c"])
+            elif t in ("Space", "SoftBreak", "LineBreak"):
+                flat.space()
+            elif t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript",
+                       "Subscript", "SmallCaps"):
+                self.flatten(node["c"], flat, notes)
+            elif t == "Quoted":
+                double = node["c"][0]["t"] == "DoubleQuote"
+                flat.add("“" if double else "‘")
+                self.flatten(node["c"][1], flat, notes)
+                flat.add("”" if double else "’")
+            elif t == "Cite":
+                citations = node["c"][0]
+                author = any(c["citationMode"]["t"] == "AuthorInText" for c in citations)
+                keys = tuple(c["citationId"] for c in citations)
+                if author:
+                    flat.add(f"@{keys[0]}")  # the author's name stands in the sentence
+                    flat.anchors.append(_Anchor(flat.length, keys, "author"))
+                else:
+                    flat.space()
+                    flat.anchors.append(_Anchor(flat.length + (1 if flat.length else 0), keys, "cite"))
+            elif t == "Note":
+                flat.anchors.append(_Anchor(flat.length, (), "note"))
+                notes.append((flat.length, node["c"]))
+            elif t in ("Code", "Math"):
+                flat.add(node["c"][1])
+            elif t == "Link":
+                self.flatten(node["c"][1], flat, notes)
+            elif t == "Span":
+                classes = node["c"][0][1]
+                exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
+                start = flat.length
+                self.flatten(node["c"][1], flat, notes)
+                if exempt:
+                    flat.exempt.append((start, flat.length, exempt))
+            elif t == "RawInline":
+                self.raw_use(node["c"][0], node["c"][1])
+            # Image: alt text is not prose of the sentence
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(n for n in re.split(r"[\s,]+", value) if n)
+
+
+def _inside(start: int, end: int, text: str, ranges: list[tuple[int, int, str]]) -> str | None:
+    """The exempt class covering every non-space character of text[start:end], if one does."""
+    kind = None
+    for i in range(start, end):
+        if text[i].isspace():
+            continue
+        covering = next((k for s, e, k in ranges if s <= i < e), None)
+        if covering is None:
+            return None
+        kind = covering
+    return kind
+
+
+def _attribute(text: str, spans: list[tuple[int, int]], anchors: list[_Anchor]) -> list[int | None]:
+    """Which sentence each anchor (citation or footnote) belongs to.
+
+    A bracketed citation or a footnote standing right at the start of a sentence belongs
+    to the sentence before it (``... rule. [@key] Next``); an author-in-text citation
+    (``@key says``) belongs to the sentence it starts.
+    """
+    owners: list[int | None] = []
+    starts = [s for s, _ in spans]
+    for anchor in anchors:
+        if not spans:
+            owners.append(None)
+            continue
+        i = max(0, bisect_right(starts, anchor.offset) - 1)
+        i = min(i, len(spans) - 1)
+        if (
+            i > 0
+            and anchor.kind != "author"
+            and not text[spans[i][0] : min(anchor.offset, len(text))].strip()
+        ):
+            i -= 1
+        owners.append(i)
+    return owners
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+@dataclass(frozen=True)
+class ScanInput:
+    source: str  # the whole file
+    body_offset: int
+    summary: str | None = None
+    summary_offset: int | None = None
+
+
+def scan_files(inputs: Sequence[ScanInput], jobs: int | None = None) -> list[FileScan]:
+    """Scan many section files with one batched pandoc parse."""
+    chunks: list[str] = []
+    for item in inputs:
+        chunks.append(item.source[item.body_offset :])
+        chunks.append(item.summary or "")
+    parsed = parse_chunks(chunks, jobs)
+    return [
+        _scan_one(item, parsed[2 * i], parsed[2 * i + 1]) for i, item in enumerate(inputs)
+    ]
+
+
+def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str) -> FileScan:
+    walker = _FileWalker(item.source, item.body_offset)
+    if isinstance(body, str):
+        return FileScan((), (), (), (), (), error=body)
+    if item.summary is not None and item.summary_offset is not None and not isinstance(summary, str):
+        walker.where = "summary"
+        walker.cursor = walker.body_offset = item.summary_offset
+        walker.walk_blocks(summary)
+        walker.words.clear()  # the summary is not part of the body's word count
+        walker.cursor = walker.body_offset = walker.note_cursor = item.body_offset
+        walker.where = "body"
+    walker.walk_blocks(body)
+    return FileScan(
+        tuple(walker.sentences),
+        tuple(walker.citations),
+        tuple(walker.blocks),
+        tuple(walker.words.items()),
+        tuple(walker.raw),
+    )
+
+
+def iter_claims(scan: FileScan) -> Iterator[Sentence]:
+    return (s for s in scan.sentences if s.status == "claim")

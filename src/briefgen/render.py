@@ -1,0 +1,286 @@
+"""Assembled Markdown -> PDF (pandoc -> Typst -> typst), DOCX and HTML.
+
+pandoc runs with ``--sandbox`` so section text cannot pull in files from outside the
+project; typst compiles with the project as its root and only its embedded fonts, so the
+same inputs give the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.assemble import MARKING_COLOURS, Assembled, brief_date, template_path
+from briefgen.claims import READER, pandoc_path
+from briefgen.errors import RenderError
+from briefgen.project import Brief, Project
+
+FORMATS = ("pdf", "docx", "html")
+
+
+@dataclass(frozen=True)
+class BuildOutput:
+    brief: str
+    outputs: dict[str, Path]  # format -> written file
+    manifest: Path
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory, fsync, then rename over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- tools
+
+
+@lru_cache(maxsize=1)
+def pandoc_version() -> str:
+    out = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=False)
+    first = out.stdout.splitlines()[0] if out.stdout else "pandoc ?"
+    return first.split()[-1]
+
+
+def typst_version() -> str:
+    import typst
+
+    return str(getattr(typst, "__version__", "?"))
+
+
+def run_pandoc(args: Sequence[str], text: str, cwd: Path) -> bytes:
+    try:
+        proc = subprocess.run(
+            [pandoc_path(), *args],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            cwd=cwd,
+            check=False,
+        )
+    except OSError as exc:
+        raise RenderError(f"cannot run pandoc: {exc}") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"pandoc failed: {' '.join(message) or 'exit ' + str(proc.returncode)}")
+    return proc.stdout
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _common_args(project: Project) -> list[str]:
+    config = project.config
+    return [
+        "--from", READER,
+        "--standalone",
+        "--sandbox",
+        "--citeproc",
+        "--bibliography", str(config.bibliography),
+        "--csl", str(config.csl),
+        "--lua-filter", str(template_path(project.root, "brief.lua")),
+        "--resource-path", str(project.root),
+    ]
+
+
+def _look_args(assembled: Assembled) -> list[str]:
+    return [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
+
+
+def render_typst(project: Project, assembled: Assembled) -> str:
+    args = [
+        *_common_args(project),
+        *_look_args(assembled),
+        "--to", "typst",
+        "--template", str(template_path(project.root, "brief.typst")),
+    ]
+    return run_pandoc(args, assembled.markdown, project.root).decode("utf-8")
+
+
+def compile_pdf(project: Project, typst_source: str, timestamp: int | None) -> bytes:
+    import typst
+
+    try:
+        pdf = typst.compile(
+            typst_source.encode("utf-8"),
+            format="pdf",
+            root=str(project.root),
+            ignore_system_fonts=True,
+            timestamp=timestamp,
+        )
+    except Exception as exc:  # typst raises its own TypstError (and RuntimeError)
+        message = " ".join(str(exc).split())
+        raise RenderError(f"typst failed: {message}") from None
+    return bytes(pdf)
+
+
+def render_pdf(project: Project, assembled: Assembled, timestamp: int | None) -> bytes:
+    return compile_pdf(project, render_typst(project, assembled), timestamp)
+
+
+def render_docx(project: Project, assembled: Assembled) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="briefgen-") as tmp:
+        out = Path(tmp) / "out.docx"
+        args = [
+            *_common_args(project),
+            *_look_args(assembled),
+            *([] if assembled.look == "ministerial" else ["--number-sections"]),
+            "--to", "docx",
+            "--reference-doc", str(template_path(project.root, "reference.docx")),
+            "--output", str(out),
+        ]
+        run_pandoc(args, assembled.markdown, project.root)
+        data = out.read_bytes()
+    marking = str(assembled.metadata["marking"])
+    return stamp_docx(data, marking, draft=bool(assembled.metadata.get("draft")))
+
+
+def render_html(project: Project, assembled: Assembled) -> bytes:
+    args = [
+        *_common_args(project),
+        *_look_args(assembled),
+        *([] if assembled.look == "ministerial" else ["--number-sections"]),
+        "--to", "html5",
+        "--template", str(template_path(project.root, "brief.html")),
+        "--section-divs",
+    ]
+    return run_pandoc(args, assembled.markdown, project.root)
+
+
+_MARKING_RUN = re.compile(r"<w:r>(?:(?!</w:r>).)*?BRIEFGEN-MARKING</w:t></w:r>", re.S)
+
+
+def stamp_docx(data: bytes, marking: str, draft: bool = False) -> bytes:
+    """Put the marking, in its TLP colours, into the header and footer placeholders."""
+    colour = MARKING_COLOURS[marking]
+    run = (
+        '<w:r><w:rPr><w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/>'
+        f'<w:b/><w:color w:val="{colour}"/><w:sz w:val="18"/>'
+        '<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
+        f'<w:t xml:space="preserve"> {marking} </w:t></w:r>'
+    )
+    if draft:
+        run = (
+            '<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="18"/></w:rPr>'
+            '<w:t xml:space="preserve">DRAFT — NOT FOR CIRCULATION   </w:t></w:r>' + run
+        )
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if re.fullmatch(r"word/(header|footer)\d*\.xml", info.filename):
+                text = content.decode("utf-8")
+                content = _MARKING_RUN.sub(lambda _: run, text).encode("utf-8")
+            target.writestr(info, content, compress_type=info.compress_type)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build_brief(
+    project: Project,
+    brief: Brief,
+    assembled: Assembled,
+    formats: Iterable[str],
+    outdir: Path,
+    claims: dict[str, int],
+) -> BuildOutput:
+    """Render every requested format (in parallel), then write outputs and manifest."""
+    formats = [f for f in FORMATS if f in set(formats)]
+    timestamp = int(
+        os.environ.get("SOURCE_DATE_EPOCH")
+        or dt_timestamp(brief_date(brief))
+    )
+    jobs = {
+        "pdf": lambda: render_pdf(project, assembled, timestamp),
+        "docx": lambda: render_docx(project, assembled),
+        "html": lambda: render_html(project, assembled),
+    }
+    with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
+        futures = {f: pool.submit(jobs[f]) for f in formats}
+        results = {f: fut.result() for f, fut in futures.items()}
+
+    outputs: dict[str, Path] = {}
+    for fmt, data in results.items():
+        path = outdir / f"{brief.name}.{fmt}"
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            raise RenderError(f"cannot write {path}: {exc.strerror}") from None
+        outputs[fmt] = path
+    manifest = outdir / f"{brief.name}.manifest.json"
+    document = manifest_document(project, brief, assembled, claims, results)
+    write_atomic(manifest, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
+    return BuildOutput(brief.name, outputs, manifest)
+
+
+def dt_timestamp(date: object) -> int:
+    import datetime as dt
+
+    assert isinstance(date, dt.date)
+    return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC).timestamp())
+
+
+def manifest_document(
+    project: Project,
+    brief: Brief,
+    assembled: Assembled,
+    claims: dict[str, int],
+    results: dict[str, bytes],
+) -> dict[str, object]:
+    config = project.config
+    inputs = [project.root / "briefgen.yaml", config.bibliography, brief.path]
+    inputs += [project.sections[s].path for s in brief.sections if s in project.sections]
+    return {
+        "brief": brief.name,
+        "audience": brief.audience,
+        "marking": assembled.metadata["marking"],
+        "inputs": {project.rel(p): sha256(p.read_bytes()) for p in inputs},
+        "tools": {
+            "briefgen": __version__,
+            "pandoc": pandoc_version(),
+            "typst": typst_version(),
+            "csl": config.csl_name,
+        },
+        "claims": claims,
+        "outputs": {f"{brief.name}.{fmt}": sha256(data) for fmt, data in sorted(results.items())},
+    }
