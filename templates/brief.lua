@@ -1,7 +1,8 @@
 -- briefgen's pandoc filter: keeps or drops audience blocks, labels analysis, advice and
 -- asides, and marks uncited sentences in draft builds. Runs for every output format.
 --
--- Metadata read: briefgen-audience (string).
+-- Metadata read: briefgen-audience (string). Runs before citeproc, so citations in
+-- dropped audience blocks are not listed in the references; citations.lua runs after.
 
 local audience = nil
 local LABELS = { judgment = "Assessment", recommendation = "Recommendation", note = "Note" }
@@ -83,23 +84,7 @@ function Span(el)
   return nil
 end
 
--- Citations of keys missing from the bibliography (only in --draft builds) link to
--- reference entries that do not exist; Typst refuses such links, so unlink them.
-local ref_ids = {}
-
-local function collect_refs(el)
-  if el.identifier:match("^ref%-") then ref_ids[el.identifier] = true end
-end
-
-local function unlink_missing(el)
-  local target = el.target:match("^#(ref%-.*)$")
-  if target and not ref_ids[target] then return el.content end
-  return nil
-end
-
 return {
   { Meta = Meta },
-  { Div = collect_refs },
-  { Link = unlink_missing },
   { Div = Div, Span = Span },
 }

@@ -42,8 +42,9 @@ def default_templates() -> Path:
 def template_dirs(root: Path) -> list[Path]:
     """A project's own templates/ first (overriding file by file), then the defaults."""
     own = root / "templates"
-    dirs = [own] if own.is_dir() else []
-    return [*dirs, default_templates()]
+    default = default_templates()
+    dirs = [own] if own.is_dir() and own.resolve() != default.resolve() else []
+    return [*dirs, default]
 
 
 def template_path(root: Path, name: str) -> Path:
@@ -111,7 +112,7 @@ def assemble(
     look = audience.template
     metadata: dict[str, object] = {
         "title": brief.title,
-        "short-title": brief.title,
+        "short-title": brief.title if len(brief.title) <= 48 else brief.title[:47].rstrip() + "…",
         "organisation": config.organisation or " ",
         "audience-label": audience.label,
         "briefgen-audience": audience.name,
@@ -148,9 +149,7 @@ def assemble(
                 "body": _prepare_body(section, marks),
             }
         )
-    summaries = [
-        {"section": item, "summary": item["summary"]} for item in items if item["summary"]
-    ]
+    summaries = [{"section": item, "summary": item["summary"]} for item in items if item["summary"]]
     env = _environment(tuple(template_dirs(project.root)))
     try:
         frame = env.get_template(f"{look}.md.j2")
@@ -164,7 +163,9 @@ def assemble(
             config=config,
         )
     except jinja2.TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        where = (
+            f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        )
         raise RenderError(f"{where}template error: {exc}") from None
     header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True, width=10_000)
     return Assembled(f"---\n{header}---\n\n{body}", metadata, look)

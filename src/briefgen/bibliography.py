@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
 from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
 
 from briefgen.errors import ConfigError
 from briefgen.findings import Finding
@@ -53,7 +53,7 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        library = bibtexparser.parse_string(text)
+        library = parse_string(text)
     finally:
         logger.setLevel(level)
 
@@ -65,20 +65,24 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
 
     for block in library.blocks:
         line = (block.start_line or 0) + 1
-        first = block.raw.strip().splitlines()[0][:80] if block.raw.strip() else ""
+        raw = block.raw or ""
+        first = raw.strip().splitlines()[0][:80] if raw.strip() else ""
         if isinstance(block, model.DuplicateBlockKeyBlock):
             first_line = entries[block.key].line if block.key in entries else None
             where = f" (first defined at line {first_line})" if first_line else ""
             finding(
-                line, "bib-duplicate-key",
-                f"duplicate key '{block.key}'{where}: rename or remove one entry", first,
+                line,
+                "bib-duplicate-key",
+                f"duplicate key '{block.key}'{where}: rename or remove one entry",
+                first,
             )
         elif isinstance(block, model.ParsingFailedBlock):
             reason = _parse_reason(block)
             finding(line, "bib-parse-error", f"cannot read this entry: {reason}", first)
-        elif isinstance(block, model.ImplicitComment) and block.raw.lstrip().startswith("@"):
+        elif isinstance(block, model.ImplicitComment) and raw.lstrip().startswith("@"):
             finding(
-                line, "bib-parse-error",
+                line,
+                "bib-parse-error",
                 "text starting with '@' is not an entry: write @type{key, field = {...}}",
                 first,
             )
@@ -92,7 +96,8 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
             missing = _missing_fields(fields)
             if missing:
                 finding(
-                    line, "bib-missing-field",
+                    line,
+                    "bib-missing-field",
                     f"entry '{entry.key}' lacks {' and '.join(missing)}",
                     first,
                 )
@@ -100,9 +105,8 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
 
 
 def _parse_reason(block: model.ParsingFailedBlock) -> str:
-    error = str(getattr(block, "error", "") or "")
-    # bibtexparser's message mentions its own line numbers; keep the plain reason.
-    reason = error.split("due to syntactical error in bibtex:")[-1].strip()
+    error = getattr(block, "error", None)
+    reason = str(getattr(error, "abort_reason", "") or error or "")
     reason = " ".join(reason.split())
     if not reason:
         reason = "syntax error"

@@ -90,7 +90,9 @@ def _draft_marks(
             if not included(s.blocks, scan, {brief.audience}):
                 continue
             start = locator.line_starts[s.line - 1] + s.column - 1
-            marks.setdefault(sid, []).append(DraftMark(start, _sentence_end(section, start, s.text)))
+            marks.setdefault(sid, []).append(
+                DraftMark(start, _sentence_end(section, start, s.text))
+            )
     return marks
 
 

@@ -116,7 +116,10 @@ def check(project: Project, brief_names: Sequence[str] = ()) -> CheckResult:
             if key not in used:
                 findings.append(
                     Finding(
-                        bib.rel, entry.line, 1, "unused-reference",
+                        bib.rel,
+                        entry.line,
+                        1,
+                        "unused-reference",
                         f"entry '{key}' is cited by no section: cite it or remove it",
                     )
                 )
@@ -160,15 +163,22 @@ def _section_findings(
         where = " in summary" if sentence.where == "summary" else ""
         out.append(
             Finding(
-                rel, sentence.line, sentence.column, "uncited-claim",
-                f"claim{where} has no citation", sentence.text,
+                rel,
+                sentence.line,
+                sentence.column,
+                "uncited-claim",
+                f"claim{where} has no citation",
+                sentence.text,
             )
         )
     for use in scan.citations:
         if use.key not in known:
             out.append(
                 Finding(
-                    rel, use.line, use.column, "unknown-key",
+                    rel,
+                    use.line,
+                    use.column,
+                    "unknown-key",
                     f"unknown citation key '{use.key}'{did_you_mean(use.key, known)}: "
                     "add the entry to the bibliography or correct the key",
                     f"@{use.key}",
@@ -179,7 +189,10 @@ def _section_findings(
         if not block.only and not block.exclude:
             out.append(
                 Finding(
-                    rel, block.line, 1, "audience-block",
+                    rel,
+                    block.line,
+                    1,
+                    "audience-block",
                     'audience block names no audience: add only="..." or except="..."',
                 )
             )
@@ -187,18 +200,26 @@ def _section_findings(
             if name not in defined:
                 out.append(
                     Finding(
-                        rel, block.line, 1, "unknown-audience",
+                        rel,
+                        block.line,
+                        1,
+                        "unknown-audience",
                         f"unknown audience '{name}'{did_you_mean(name, defined)}: "
                         "define it under audiences: in briefgen.yaml",
                     )
                 )
         if block.marking is not None and parse_marking(block.marking) is None:
-            out.append(Finding(rel, block.line, 1, "audience-block", marking_problem(block.marking)))
+            out.append(
+                Finding(rel, block.line, 1, "audience-block", marking_problem(block.marking))
+            )
     if not project.config.allow_raw:
         for raw in scan.raw:
             out.append(
                 Finding(
-                    rel, raw.line, raw.column, "raw-content",
+                    rel,
+                    raw.line,
+                    raw.column,
+                    "raw-content",
                     f"raw {raw.format} is not allowed in sections: write pandoc Markdown, "
                     "or set allow_raw: true in briefgen.yaml",
                 )
@@ -221,7 +242,10 @@ def terminology_findings(project: Project, section: Section) -> list[Finding]:
             column = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
             out.append(
                 Finding(
-                    section.rel, line, column, "terminology",
+                    section.rel,
+                    line,
+                    column,
+                    "terminology",
                     f"'{match.group(0)}' is discouraged: use '{rule.prefer}'",
                     match.group(0),
                 )
@@ -247,7 +271,10 @@ def _brief_findings(
         if ALL_AUDIENCES not in section.audiences and brief.audience not in section.audiences:
             out.append(
                 Finding(
-                    brief.rel, line, 1, "audience-excluded",
+                    brief.rel,
+                    line,
+                    1,
+                    "audience-excluded",
                     f"section '{sid}' is not for audience '{brief.audience}' "
                     f"(its audiences: {', '.join(section.audiences)}): remove it from the brief "
                     "or add the audience to the section's front matter",
@@ -274,7 +301,10 @@ def _brief_findings(
         ]
         out.append(
             Finding(
-                brief.rel, brief.audience_line, 1, "marking-exceeds-audience",
+                brief.rel,
+                brief.audience_line,
+                1,
+                "marking-exceeds-audience",
                 f"brief is {marking} but audience '{audience.name}' is cleared to "
                 f"{audience.max_marking}: {', '.join(over)} above the ceiling",
             )
@@ -284,7 +314,10 @@ def _brief_findings(
         largest = sorted(section_words, key=lambda p: -p[1])[:3]
         out.append(
             Finding(
-                brief.rel, 1, 1, "word-budget",
+                brief.rel,
+                1,
+                1,
+                "word-budget",
                 f"brief has {total} words, over the {audience.word_budget}-word budget for "
                 f"'{audience.name}'; largest sections: "
                 + ", ".join(f"{sid} ({n})" for sid, n in largest),

@@ -130,7 +130,7 @@ def _run_pandoc_json(chunks: Sequence[str]) -> list[list[Json]]:
     parts = []
     for i, text in enumerate(chunks):
         # footnote labels are per file: make them unique across the batch
-        parts.append(_FOOTNOTE_RE.sub(lambda m, i=i: f"[^b{i}x{m.group(1)}]", text))
+        parts.append(_FOOTNOTE_RE.sub(f"[^b{i}x\\1]", text))
         parts.append("\n\n" + _SENTINEL.format(i) + "\n\n")
     blocks = _pandoc_blocks("".join(parts))
     result: list[list[Json] | None] = [None] * len(chunks)
@@ -460,11 +460,10 @@ class _FileWalker:
             all_keys.extend(keys)
             if not _LETTER_RE.search(sentence) and not keys:
                 continue
-            offset = self.loc.find_words(sentence, self.cursor, self.body_offset)
-            if offset is None:
-                offset = self.cursor
-            else:
-                self.cursor = offset + 1
+            found = self.loc.find_words(sentence, self.cursor, self.body_offset)
+            offset = self.cursor if found is None else found
+            if found is not None:
+                self.cursor = found + 1
             line, column = self.loc.position(offset)
             for anchor in own:
                 if anchor.kind != "note":
@@ -480,7 +479,12 @@ class _FileWalker:
                 continue
             self.sentences.append(
                 Sentence(
-                    line, column, sentence, tuple(dict.fromkeys(keys)), status, self.where,
+                    line,
+                    column,
+                    sentence,
+                    tuple(dict.fromkeys(keys)),
+                    status,
+                    self.where,
                     key,
                 )
             )
@@ -499,15 +503,24 @@ class _FileWalker:
             line, column = self.loc.position(pos)
             self.citations.append(CitationUse(key, line, column))
 
-    def flatten(self, inlines: list[Json], flat: _Flat, notes: list[tuple[int, list[Json]]]) -> None:
+    def flatten(
+        self, inlines: list[Json], flat: _Flat, notes: list[tuple[int, list[Json]]]
+    ) -> None:
         for node in inlines:
             t = node.get("t")
             if t == "Str":
                 flat.add(node["c"])
             elif t in ("Space", "SoftBreak", "LineBreak"):
                 flat.space()
-            elif t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript",
-                       "Subscript", "SmallCaps"):
+            elif t in (
+                "Emph",
+                "Strong",
+                "Underline",
+                "Strikeout",
+                "Superscript",
+                "Subscript",
+                "SmallCaps",
+            ):
                 self.flatten(node["c"], flat, notes)
             elif t == "Quoted":
                 double = node["c"][0]["t"] == "DoubleQuote"
@@ -523,7 +536,9 @@ class _FileWalker:
                     flat.anchors.append(_Anchor(flat.length, keys, "author"))
                 else:
                     flat.space()
-                    flat.anchors.append(_Anchor(flat.length + (1 if flat.length else 0), keys, "cite"))
+                    flat.anchors.append(
+                        _Anchor(flat.length + (1 if flat.length else 0), keys, "cite")
+                    )
             elif t == "Note":
                 flat.anchors.append(_Anchor(flat.length, (), "note"))
                 notes.append((flat.length, node["c"]))
@@ -603,18 +618,17 @@ def scan_files(inputs: Sequence[ScanInput], jobs: int | None = None) -> list[Fil
         chunks.append(item.source[item.body_offset :])
         chunks.append(item.summary or "")
     parsed = parse_chunks(chunks, jobs)
-    return [
-        _scan_one(item, parsed[2 * i], parsed[2 * i + 1]) for i, item in enumerate(inputs)
-    ]
+    return [_scan_one(item, parsed[2 * i], parsed[2 * i + 1]) for i, item in enumerate(inputs)]
 
 
 def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str) -> FileScan:
     walker = _FileWalker(item.source, item.body_offset)
     if isinstance(body, str):
         return FileScan((), (), (), (), (), error=body)
-    if item.summary is not None and item.summary_offset is not None and not isinstance(summary, str):
+    start = item.summary_offset
+    if item.summary is not None and start is not None and not isinstance(summary, str):
         walker.where = "summary"
-        walker.cursor = walker.body_offset = item.summary_offset
+        walker.cursor = walker.body_offset = start
         walker.walk_blocks(summary)
         walker.words.clear()  # the summary is not part of the body's word count
         walker.cursor = walker.body_offset = walker.note_cursor = item.body_offset

@@ -199,7 +199,9 @@ def build(
     project = load(project_dir)
     names = sorted(project.briefs) if all_briefs else list(briefs)
     if all_briefs and not names:
-        raise ConfigError(f"no briefs in {project.root / 'briefs'}: add one with 'briefgen new brief NAME'")
+        raise ConfigError(
+            f"no briefs in {project.root / 'briefs'}: add one with 'briefgen new brief NAME'"
+        )
     outdir = output if output is not None else project.root / "build"
 
     def progress(message: str) -> None:
@@ -217,9 +219,10 @@ def build(
 # --------------------------------------------------------------------------- entry
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: the only place that turns errors into messages and exit codes."""
     try:
-        cli.main(prog_name="briefgen", standalone_mode=False)
+        cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -31,11 +31,24 @@ ALL_AUDIENCES = "all"
 
 SECTION_FIELDS = ("title", "summary", "marking", "audiences", "owner", "reviewed")
 BRIEF_FIELDS = (
-    "title", "subtitle", "audience", "date", "purpose", "executive_summary", "sections",
+    "title",
+    "subtitle",
+    "audience",
+    "date",
+    "purpose",
+    "executive_summary",
+    "sections",
 )
 CONFIG_FIELDS = (
-    "title", "organisation", "bibliography", "csl", "audiences", "terminology",
-    "stale_after_days", "allow_raw", "lang",
+    "title",
+    "organisation",
+    "bibliography",
+    "csl",
+    "audiences",
+    "terminology",
+    "stale_after_days",
+    "allow_raw",
+    "lang",
 )
 AUDIENCE_FIELDS = ("label", "max_marking", "word_budget", "template", "reading_level")
 TEMPLATES = ("paper", "ministerial")
@@ -170,7 +183,8 @@ def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
+                found: yaml.Node = v
+                return found
     return None
 
 
@@ -259,7 +273,9 @@ def load_config(root: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{CONFIG_FILE}:1: not UTF-8 text ({exc.reason}); save it as UTF-8")
+        raise ConfigError(
+            f"{CONFIG_FILE}:1: not UTF-8 text ({exc.reason}); save it as UTF-8"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{CONFIG_FILE}: cannot read: {exc.strerror}") from None
     try:
@@ -415,7 +431,9 @@ def split_front_matter(text: str) -> tuple[str, int, int] | None:
     return text[start : match.start()], start, end
 
 
-def load_section(path: Path, root: Path, audiences: Iterable[str]) -> tuple[Section | None, list[Finding]]:
+def load_section(
+    path: Path, root: Path, audiences: Iterable[str]
+) -> tuple[Section | None, list[Finding]]:
     rel = relpath(root, path)
     findings: list[Finding] = []
 
@@ -443,8 +461,7 @@ def load_section(path: Path, root: Path, audiences: Iterable[str]) -> tuple[Sect
         line = raw.count(b"\n", 0, exc.start) + 1
         problem(
             line,
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); "
-            "save the file as UTF-8",
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8",
             "section-file",
         )
         return None, findings
@@ -501,24 +518,27 @@ def load_section(path: Path, root: Path, audiences: Iterable[str]) -> tuple[Sect
 
     auds: tuple[str, ...] = (ALL_AUDIENCES,)
     if "audiences" in data:
-        value = data["audiences"]
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        names = data["audiences"]
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(v, str) for v in names):
             problem(line_of("audiences"), "audiences must be a list of audience names, or [all]")
         else:
             known = tuple(audiences)
-            for name in value:
+            for name in names:
                 if name != ALL_AUDIENCES and name not in known:
                     findings.append(
                         Finding(
-                            rel, line_of("audiences"), 1, "unknown-audience",
+                            rel,
+                            line_of("audiences"),
+                            1,
+                            "unknown-audience",
                             f"unknown audience '{name}'"
                             f"{did_you_mean(name, (*known, ALL_AUDIENCES))}: "
                             "define it under audiences: in briefgen.yaml",
                         )
                     )
-            auds = tuple(value) or (ALL_AUDIENCES,)
+            auds = tuple(names) or (ALL_AUDIENCES,)
 
     reviewed = data.get("reviewed")
     if reviewed is not None and not isinstance(reviewed, dt.date):
@@ -598,7 +618,10 @@ def load_brief(
     elif audience not in known_aud:
         findings.append(
             Finding(
-                rel, audience_line, 1, "unknown-audience",
+                rel,
+                audience_line,
+                1,
+                "unknown-audience",
                 f"unknown audience '{audience}'{did_you_mean(audience, known_aud)}: "
                 "define it under audiences: in briefgen.yaml",
             )
@@ -623,13 +646,18 @@ def load_brief(
                 problem(line, "each entry of 'sections' must be a section id")
                 continue
             if item in first_line:
-                problem(line, f"section '{item}' is listed twice (first at line {first_line[item]})")
+                problem(
+                    line, f"section '{item}' is listed twice (first at line {first_line[item]})"
+                )
                 continue
             first_line[item] = line
             if item not in known:
                 findings.append(
                     Finding(
-                        rel, line, 1, "unknown-section",
+                        rel,
+                        line,
+                        1,
+                        "unknown-section",
                         f"unknown section '{item}'{did_you_mean(item, known)}: "
                         f"no file {SECTIONS_DIR}/{item}.md",
                     )
@@ -691,6 +719,7 @@ def find_root(start: Path) -> Path:
 def load_project(root: Path) -> Project:
     if not root.is_dir():
         raise ConfigError(f"no such project directory: {root}")
+    root = root.resolve()
     config = load_config(root)
     findings: list[Finding] = []
     sections: dict[str, Section] = {}

@@ -7,6 +7,7 @@ same inputs give the same bytes on every machine.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -52,10 +53,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -109,14 +108,22 @@ def run_pandoc(args: Sequence[str], text: str, cwd: Path) -> bytes:
 def _common_args(project: Project) -> list[str]:
     config = project.config
     return [
-        "--from", READER,
+        "--from",
+        READER,
         "--standalone",
         "--sandbox",
+        # order matters: audience blocks are dropped before citeproc lists references
+        "--lua-filter",
+        str(template_path(project.root, "brief.lua")),
         "--citeproc",
-        "--bibliography", str(config.bibliography),
-        "--csl", str(config.csl),
-        "--lua-filter", str(template_path(project.root, "brief.lua")),
-        "--resource-path", str(project.root),
+        "--bibliography",
+        project.rel(config.bibliography),
+        "--csl",
+        str(config.csl),
+        "--lua-filter",
+        str(template_path(project.root, "citations.lua")),
+        "--resource-path",
+        str(project.root),
     ]
 
 
@@ -128,8 +135,10 @@ def render_typst(project: Project, assembled: Assembled) -> str:
     args = [
         *_common_args(project),
         *_look_args(assembled),
-        "--to", "typst",
-        "--template", str(template_path(project.root, "brief.typst")),
+        "--to",
+        "typst",
+        "--template",
+        str(template_path(project.root, "brief.typst")),
     ]
     return run_pandoc(args, assembled.markdown, project.root).decode("utf-8")
 
@@ -138,7 +147,7 @@ def compile_pdf(project: Project, typst_source: str, timestamp: int | None) -> b
     import typst
 
     try:
-        pdf = typst.compile(
+        pdf = typst.compile(  # type: ignore[call-overload]
             typst_source.encode("utf-8"),
             format="pdf",
             root=str(project.root),
@@ -162,9 +171,12 @@ def render_docx(project: Project, assembled: Assembled) -> bytes:
             *_common_args(project),
             *_look_args(assembled),
             *([] if assembled.look == "ministerial" else ["--number-sections"]),
-            "--to", "docx",
-            "--reference-doc", str(template_path(project.root, "reference.docx")),
-            "--output", str(out),
+            "--to",
+            "docx",
+            "--reference-doc",
+            str(template_path(project.root, "reference.docx")),
+            "--output",
+            str(out),
         ]
         run_pandoc(args, assembled.markdown, project.root)
         data = out.read_bytes()
@@ -177,14 +189,21 @@ def render_html(project: Project, assembled: Assembled) -> bytes:
         *_common_args(project),
         *_look_args(assembled),
         *([] if assembled.look == "ministerial" else ["--number-sections"]),
-        "--to", "html5",
-        "--template", str(template_path(project.root, "brief.html")),
+        "--to",
+        "html5",
+        "--template",
+        str(template_path(project.root, "brief.html")),
         "--section-divs",
     ]
     return run_pandoc(args, assembled.markdown, project.root)
 
 
 _MARKING_RUN = re.compile(r"<w:r>(?:(?!</w:r>).)*?BRIEFGEN-MARKING</w:t></w:r>", re.S)
+
+
+_PATH_PROPERTY = re.compile(
+    r'<property [^>]*name="(?:bibliography|csl)">(?:(?!</property>).)*</property>', re.S
+)
 
 
 def stamp_docx(data: bytes, marking: str, draft: bool = False) -> bytes:
@@ -209,6 +228,10 @@ def stamp_docx(data: bytes, marking: str, draft: bool = False) -> bytes:
             if re.fullmatch(r"word/(header|footer)\d*\.xml", info.filename):
                 text = content.decode("utf-8")
                 content = _MARKING_RUN.sub(lambda _: run, text).encode("utf-8")
+            elif info.filename == "docProps/custom.xml":
+                # pandoc copies metadata into custom properties, machine paths included
+                text = _PATH_PROPERTY.sub("", content.decode("utf-8"))
+                content = text.encode("utf-8")
             target.writestr(info, content, compress_type=info.compress_type)
     return buffer.getvalue()
 
@@ -226,10 +249,7 @@ def build_brief(
 ) -> BuildOutput:
     """Render every requested format (in parallel), then write outputs and manifest."""
     formats = [f for f in FORMATS if f in set(formats)]
-    timestamp = int(
-        os.environ.get("SOURCE_DATE_EPOCH")
-        or dt_timestamp(brief_date(brief))
-    )
+    timestamp = int(os.environ.get("SOURCE_DATE_EPOCH") or dt_timestamp(brief_date(brief)))
     jobs = {
         "pdf": lambda: render_pdf(project, assembled, timestamp),
         "docx": lambda: render_docx(project, assembled),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import groupby
 
 from briefgen import __version__
@@ -13,7 +13,9 @@ FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def as_json(findings: Sequence[Finding], summary: dict[str, int], extra: dict[str, object]) -> str:
+def as_json(
+    findings: Sequence[Finding], summary: dict[str, int], extra: Mapping[str, object]
+) -> str:
     document: dict[str, object] = {
         "version": 1,
         "summary": summary,

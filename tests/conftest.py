@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+PROJECTS = Path(__file__).parent / "projects"
+REPO = Path(__file__).resolve().parent.parent
+
+
+class _Entry:
+    """Lets CliRunner drive ``briefgen.cli.main`` (with its error handling) rather than
+    the bare Click group, so tests see exactly what a user sees."""
+
+    name = "briefgen"
+
+    def main(self, args: list[str], **_: Any) -> None:
+        from briefgen.cli import main
+
+        main(list(args))
+
+
+def invoke(args: list[str], cwd: Path | None = None) -> Result:
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        return CliRunner().invoke(_Entry(), args, catch_exceptions=False)  # type: ignore[arg-type]
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a sample project from tests/projects into a temporary directory."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(PROJECTS / name, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    return invoke

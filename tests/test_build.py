@@ -1,0 +1,133 @@
+"""Real builds: PDF through Typst, DOCX with the reference document, standalone HTML."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from tests.conftest import PROJECTS, invoke
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("build") / "basic"
+    shutil.copytree(PROJECTS / "basic", root)
+    result = invoke(["build", "--all", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "note: TLP:CLEAR" in result.stderr
+    yield root / "build"
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def test_pdf_has_title_page_marking_on_every_page_and_references(built: Path) -> None:
+    pages = pdf_pages(built / "note.pdf")
+    assert len(pages) >= 2
+    assert "Cooperation against online abuse networks" in pages[0]
+    assert "Ministers and senior officials" in pages[0]
+    assert "23 November 2026" in pages[0]
+    for number, text in enumerate(pages, 1):
+        assert "TLP:CLEAR" in text, f"page {number} has no marking"
+        assert f"Page {number} of {len(pages)}" in text
+    body = "\n".join(pages[1:])
+    assert "References" in body
+    assert "The Tor dark net" in body  # a cited work in the bibliography (IEEE case)
+    assert "[1]" in body and "[2]" in body  # IEEE numeric citations
+    assert "Assessment" in body and "Recommendation" in body  # labelled blocks
+    # the investigators-only block is dropped for ministers
+    assert "expedited preservation" not in body
+
+
+def test_docx_uses_heading_styles_and_has_bibliography(built: Path) -> None:
+    document = docx.Document(str(built / "note.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert [h.split("\t")[-1] for h in headings] == [
+        "Purpose",
+        "Executive summary",
+        "Anonymity networks",
+        "Cooperation",
+        "References",
+    ]
+    bibliography = [p.text for p in document.paragraphs if p.style.name == "Bibliography"]
+    assert len(bibliography) == 2
+    assert any("The Tor dark net" in entry for entry in bibliography)
+    header = document.sections[0].header.paragraphs[0].text
+    footer = document.sections[0].footer.paragraphs[0].text
+    assert "TLP:CLEAR" in header and "TLP:CLEAR" in footer
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Assessment", "Recommendation"} <= styles
+
+
+def test_html_is_standalone_with_marking_top_and_bottom(built: Path) -> None:
+    html = " ".join((built / "note.html").read_text(encoding="utf-8").split())
+    assert html.count('<div class="marking-banner"') == 2
+    assert "<style>" in html and "<link" not in html
+    assert "<span>Tor</span> dark net" in html
+
+
+def test_manifest_records_inputs_tools_claims_outputs(built: Path) -> None:
+    manifest = json.loads((built / "note.manifest.json").read_text())
+    assert manifest["brief"] == "note"
+    assert manifest["marking"] == "TLP:CLEAR"
+    assert set(manifest["inputs"]) == {
+        "briefgen.yaml",
+        "references.bib",
+        "briefs/note.yaml",
+        "briefs/sections/anonymity.md",
+        "briefs/sections/cooperation.md",
+    }
+    assert manifest["claims"] == {"claims": 5, "cited": 5, "uncited": 0}
+    assert set(manifest["outputs"]) == {"note.pdf", "note.docx", "note.html"}
+    assert set(manifest["tools"]) == {"briefgen", "pandoc", "typst", "csl"}
+
+
+def test_build_refuses_on_errors_and_writes_nothing(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("constructs")
+    (root / "briefs" / "all.yaml").write_text(
+        "title: T\naudience: public\nsections: [constructs]\n", encoding="utf-8"
+    )
+    result = invoke(["build", "all", "--project", str(root)])
+    assert result.exit_code == 1
+    assert "build refused: fix the errors above, or build with --draft" in result.stderr
+    assert not (root / "build").exists()
+
+
+def test_draft_build_marks_uncited_sentences(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("constructs")
+    (root / "briefs" / "all.yaml").write_text(
+        "title: T\naudience: public\nsections: [constructs]\n", encoding="utf-8"
+    )
+    result = invoke(["build", "all", "--draft", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    pages = pdf_pages(root / "build" / "all.pdf")
+    text = "\n".join(pages)
+    assert all("DRAFT" in p for p in pages)
+    assert "[UNCITED] An uncited sentence in a paragraph." in text
+    html = " ".join((root / "build" / "all.html").read_text(encoding="utf-8").split())
+    assert '<span class="uncited"><strong>[UNCITED] </strong>An uncited list item.</span>' in html
+
+
+def test_builds_are_byte_reproducible(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")
+    first, second = project("basic"), None
+    second = first.parent / "again"
+    shutil.copytree(first, second)
+    for root in (first, second):
+        result = invoke(["build", "note", "--project", str(root)])
+        assert result.exit_code == 0, result.output
+    for name in ("note.pdf", "note.docx", "note.html", "note.manifest.json"):
+        assert (first / "build" / name).read_bytes() == (second / "build" / name).read_bytes(), name
+
+
+def test_bad_format_is_a_usage_error(project) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["build", "--all", "--to", "pdf,odt", "--project", str(project("basic"))])
+    assert result.exit_code == 2
+    assert "unknown format 'odt': use pdf, docx, html" in result.stderr

@@ -1,0 +1,65 @@
+"""The README's commands are run here, so the README cannot rot."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, invoke
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def readme_commands() -> list[str]:
+    section = README.split("## Two commands on a fresh machine", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.+?)\n```", section)
+
+
+def test_readme_gives_exactly_two_commands() -> None:
+    assert readme_commands() == [
+        "pip install . && briefgen build --all",
+        "pip install '.[test]' && pytest",
+    ]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert readme_commands()[1] in ci.splitlines()
+
+
+def test_help_in_readme_is_current() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "update_readme", REPO / "tools" / "update_readme.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.updated(README) == README, "run: python tools/update_readme.py"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository's own briefing project."""
+    root = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "briefgen.yaml", root)
+    shutil.copy(REPO / "references.bib", root)
+    shutil.copytree(REPO / "briefs", root / "briefs")
+    return root
+
+
+def test_readme_build_command_builds_every_example_brief(example: Path) -> None:
+    result = invoke(["build", "--all"], cwd=example)
+    assert result.exit_code == 0, result.output
+    for brief in ("ministers", "prosecutors", "investigators", "public"):
+        for ext in ("pdf", "docx", "html", "manifest.json"):
+            assert (example / "build" / f"{brief}.{ext}").stat().st_size > 0
+
+
+def test_repository_passes_check_strict() -> None:
+    result = invoke(["check", "--strict", "--project", str(REPO)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(": 0 errors, 0 warnings\n")
