@@ -1,0 +1,117 @@
+"""Property tests of the sentence splitter and the checker (hypothesis).
+
+Each example is scanned in one batched pandoc call, as the checker does for a project.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefgen.claims import ScanInput, scan_files
+
+HEADER = "---\ntitle: T\n---\n\n"
+WORDS = [
+    "offenders",
+    "networks",
+    "evidence",
+    "providers",
+    "requests",
+    "courts",
+    "data",
+    "states",
+    "material",
+    "platforms",
+    "investigators",
+    "share",
+    "hold",
+    "seek",
+    "move",
+    "across",
+    "borders",
+    "under",
+    "treaty",
+    "rules",
+    "often",
+    "slowly",
+    "encrypted",
+]
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+words = st.lists(st.sampled_from(WORDS), min_size=2, max_size=8)
+sentence = words.map(lambda ws: ws[0].capitalize() + " " + " ".join(ws[1:]))
+cite = st.sampled_from(["[@a]", "[@b, p. 4]", "[@a; @b]", "[see @a]"])
+
+
+@st.composite
+def sentences(draw: st.DrawFn) -> tuple[str, bool]:
+    """A sentence and whether it is cited, in one of the citing forms of the claim rule."""
+    text = draw(sentence)
+    form = draw(st.sampled_from(["none", "inside", "after"]))
+    if form == "inside":
+        return f"{text} {draw(cite)}.", True
+    if form == "after":
+        return f"{text}. {draw(cite)}", True
+    return f"{text}.", False
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> tuple[str, int]:
+    """A Markdown block and how many uncited claims it holds."""
+    kind = draw(st.sampled_from(["para", "list", "quote", "judgment"]))
+    items = draw(st.lists(sentences(), min_size=1, max_size=4))
+    uncited = sum(1 for _, cited in items if not cited)
+    if kind == "para":
+        return " ".join(t for t, _ in items), uncited
+    if kind == "list":
+        return "\n".join(f"- {t}" for t, _ in items), uncited
+    if kind == "quote":
+        return "> " + " ".join(t for t, _ in items), uncited
+    return "::: judgment\n" + " ".join(t for t, _ in items) + "\n:::", 0
+
+
+documents = st.lists(blocks(), min_size=1, max_size=5).map(
+    lambda bs: (HEADER + "\n\n".join(b for b, _ in bs) + "\n", sum(n for _, n in bs))
+)
+
+
+def scan(texts: list[str]) -> list[int]:
+    """Uncited claims per document."""
+    results = scan_files([ScanInput(t, len(HEADER)) for t in texts])
+    return [sum(1 for s in r.sentences if s.status == "claim" and not s.keys) for r in results]
+
+
+@SETTINGS
+@given(st.lists(documents, min_size=1, max_size=6))
+def test_every_sentence_is_cited_exempt_or_reported(docs: list[tuple[str, int]]) -> None:
+    assert scan([d for d, _ in docs]) == [n for _, n in docs]
+
+
+@SETTINGS
+@given(st.lists(sentences(), min_size=1, max_size=6), st.data())
+def test_adding_a_citation_never_adds_a_finding(
+    items: list[tuple[str, bool]], data: st.DataObject
+) -> None:
+    i = data.draw(st.integers(0, len(items) - 1))
+    before = " ".join(t for t, _ in items)
+    text, _ = items[i]
+    cited = text[:-1] + " [@a]." if text.endswith(".") else text
+    after = " ".join(cited if j == i else t for j, (t, _) in enumerate(items))
+    old, new = scan([HEADER + before + "\n", HEADER + after + "\n"])
+    assert new <= old
+
+
+markdown_noise = st.text(
+    alphabet=st.sampled_from(list("abc XYZ.,;:!?[]{}()@^*_`~#>-|\n:=\"'\\<>/1234")),
+    max_size=300,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(markdown_noise, min_size=1, max_size=8))
+def test_checker_never_crashes_on_arbitrary_markdown(texts: list[str]) -> None:
+    results = scan_files([ScanInput(HEADER + t, len(HEADER)) for t in texts])
+    assert len(results) == len(texts)
+    for result in results:
+        for s in result.sentences:
+            assert s.line >= 4 and s.column >= 1
