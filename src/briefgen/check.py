@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefgen.bibliography import Bibliography, load_bibliography
-from briefgen.claims import FileScan, ScanInput, Sentence, scan_files
+from briefgen.claims import FileScan, ScanInput, scan_files
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.project import (
     ALL_AUDIENCES,
@@ -18,6 +18,7 @@ from briefgen.project import (
     marking_rank,
     parse_marking,
 )
+from briefgen.readability import flesch_kincaid_grade
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class BriefStats:
     marking: str  # highest marking among what the brief includes
     words: int  # body words after audience filtering (summary and references excluded)
     section_words: tuple[tuple[str, int], ...]  # per included section
+    reading_grade: float | None  # Flesch-Kincaid grade of the included prose
 
 
 @dataclass
@@ -36,9 +38,6 @@ class CheckResult:
     bibliography: Bibliography
     scans: dict[str, FileScan]  # section id -> scan
     briefs: dict[str, BriefStats] = field(default_factory=dict)
-
-    def claims(self) -> list[tuple[Section, Sentence]]:
-        return []
 
     @property
     def errors(self) -> int:
@@ -309,6 +308,26 @@ def _brief_findings(
                 f"{audience.max_marking}: {', '.join(over)} above the ceiling",
             )
         )
+    sentences = [
+        s.text
+        for sid in brief.sections
+        if (scan := scans.get(sid)) is not None
+        for s in scan.sentences
+        if s.where != "summary" and included(s.blocks, scan, {brief.audience})
+    ]
+    grade = flesch_kincaid_grade(sentences)
+    if audience.reading_level is not None and grade is not None and grade > audience.reading_level:
+        out.append(
+            Finding(
+                brief.rel,
+                brief.audience_line,
+                1,
+                "reading-level",
+                f"brief reads at Flesch-Kincaid grade {grade:.1f}, above the "
+                f"{audience.reading_level:g} set for '{audience.name}': shorten sentences "
+                "and prefer plain words",
+            )
+        )
     total = sum(n for _, n in section_words)
     if audience.word_budget is not None and total > audience.word_budget:
         largest = sorted(section_words, key=lambda p: -p[1])[:3]
@@ -323,4 +342,5 @@ def _brief_findings(
                 + ", ".join(f"{sid} ({n})" for sid, n in largest),
             )
         )
-    return BriefStats(brief.name, brief.audience, marking, total, tuple(section_words)), out
+    stats = BriefStats(brief.name, brief.audience, marking, total, tuple(section_words), grade)
+    return stats, out

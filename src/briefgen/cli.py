@@ -119,6 +119,8 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
                     "audience": s.audience,
                     "marking": s.marking,
                     "words": s.words,
+                    "reading_grade": s.reading_grade,
+                    "sections": dict(s.section_words),
                 }
                 for name, s in sorted(result.briefs.items())
             }
@@ -214,6 +216,33 @@ def build(
         click.echo("build refused: fix the errors above, or build with --draft", err=True)
         sys.exit(1)
     sys.exit(0)
+
+
+# --------------------------------------------------------------------------- list
+
+
+@cli.command("list", context_settings=CONTEXT)
+@format_option("text", "json", default="text")
+@project_option
+def list_(fmt: str, project_dir: Path | None) -> None:
+    """List briefs (audience, sections, marking, words) and sections (marking, owner, review).
+
+    A section is 'stale' when its reviewed: date is older than stale_after_days in
+    briefgen.yaml.
+
+    \b
+    Example:
+      briefgen list
+      briefgen list --format json
+    """
+    import datetime as dt
+
+    from briefgen import catalog
+    from briefgen.check import check as run_check
+
+    project = load(project_dir)
+    data = catalog.catalog(project, run_check(project), dt.date.today())
+    click.echo(catalog.as_json(data) if fmt == "json" else catalog.as_text(data))
 
 
 # --------------------------------------------------------------------------- entry

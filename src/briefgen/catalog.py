@@ -1,0 +1,83 @@
+"""What a project holds: briefs and sections, for `briefgen list` (text or JSON)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from briefgen.check import CheckResult
+from briefgen.project import Project
+
+
+def catalog(project: Project, result: CheckResult, today: dt.date) -> dict[str, Any]:
+    stale_after = project.config.stale_after_days
+    briefs = []
+    for name, brief in sorted(project.briefs.items()):
+        stats = result.briefs.get(name)
+        briefs.append(
+            {
+                "name": name,
+                "file": brief.rel,
+                "title": brief.title,
+                "audience": brief.audience,
+                "sections": list(brief.sections),
+                "marking": stats.marking if stats else None,
+                "words": stats.words if stats else None,
+                "reading_grade": stats.reading_grade if stats else None,
+            }
+        )
+    sections = []
+    for sid, section in sorted(project.sections.items()):
+        age = (today - section.reviewed).days if section.reviewed else None
+        scan = result.scans.get(sid)
+        sections.append(
+            {
+                "id": sid,
+                "file": section.rel,
+                "title": section.title,
+                "marking": section.marking,
+                "audiences": list(section.audiences),
+                "owner": section.owner,
+                "reviewed": section.reviewed.isoformat() if section.reviewed else None,
+                "stale": bool(stale_after and (age is None or age > stale_after)),
+                "claims": sum(1 for s in scan.sentences if s.status == "claim") if scan else 0,
+                "used_by": [
+                    b for b, brief in sorted(project.briefs.items()) if sid in brief.sections
+                ],
+            }
+        )
+    return {"briefs": briefs, "sections": sections}
+
+
+def as_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def as_text(data: dict[str, Any]) -> str:
+    lines = ["Briefs"]
+    rows: list[tuple[str, ...]] = [
+        (b["name"], b["audience"], str(len(b["sections"])), b["marking"] or "?", str(b["words"]))
+        for b in data["briefs"]
+    ]
+    lines += _table(("brief", "audience", "sections", "marking", "words"), rows)
+    lines += ["", "Sections"]
+    rows = [
+        (
+            s["id"],
+            s["marking"],
+            ",".join(s["audiences"]),
+            s["owner"] or "-",
+            (s["reviewed"] or "never") + (" (stale)" if s["stale"] else ""),
+            s["title"],
+        )
+        for s in data["sections"]
+    ]
+    lines += _table(("section", "marking", "audiences", "owner", "reviewed", "title"), rows)
+    return "\n".join(lines)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return [fmt.format(*header).rstrip(), *(fmt.format(*r).rstrip() for r in rows)]
