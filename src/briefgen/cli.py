@@ -6,6 +6,7 @@ message and an exit code here, in ``main``.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -243,6 +244,136 @@ def list_(fmt: str, project_dir: Path | None) -> None:
     project = load(project_dir)
     data = catalog.catalog(project, run_check(project), dt.date.today())
     click.echo(catalog.as_json(data) if fmt == "json" else catalog.as_text(data))
+
+
+# --------------------------------------------------------------------------- ledger
+
+
+def _briefs(project: Any, names: tuple[str, ...]) -> list[Any]:
+    from briefgen.check import raise_unknown_brief
+
+    for name in names:
+        if name not in project.briefs:
+            raise_unknown_brief(project, name)
+    return [project.briefs[n] for n in names]
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1)
+@format_option("csv", "json", default="csv")
+@project_option
+def claims(briefs: tuple[str, ...], fmt: str, project_dir: Path | None) -> None:
+    """Print the claim ledger: one row per sentence, with a stable id, its keys and status.
+
+    Status is cited, uncited, unknown-key, or exempt-judgment / exempt-recommendation /
+    exempt-note. The id survives edits elsewhere in the file, so reviewers can track a claim.
+
+    \b
+    Example:
+      briefgen claims ministers > ministers-claims.csv
+      briefgen claims --format json
+    """
+    from briefgen import ledger
+    from briefgen.check import check as run_check
+
+    project = load(project_dir)
+    selected = _briefs(project, briefs)
+    result = run_check(project, briefs)
+    rows = ledger.ledger(project, result, selected)
+    text = ledger.ledger_csv(rows) if fmt == "csv" else ledger.ledger_json(rows) + "\n"
+    click.echo(text, nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@format_option("text", "json", default="text")
+@project_option
+def refs(fmt: str, project_dir: Path | None) -> None:
+    """Report on the bibliography: who cites each entry, unused entries, missing fields.
+
+    Also lists entries cited only once and the note: (verification status) where present.
+
+    \b
+    Example:
+      briefgen refs
+      briefgen refs --format json
+    """
+    from briefgen import ledger
+    from briefgen.check import check as run_check
+
+    project = load(project_dir)
+    result = run_check(project)
+    report = ledger.references(project, result, result.bibliography)
+    click.echo(json.dumps(report, indent=2) if fmt == "json" else ledger.references_text(report))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("brief_a")
+@click.argument("brief_b")
+@format_option("text", "json", default="text")
+@project_option
+def diff(brief_a: str, brief_b: str, fmt: str, project_dir: Path | None) -> None:
+    """Show the sections and claims one brief has that the other lacks.
+
+    \b
+    Example:
+      briefgen diff ministers public
+    """
+    from briefgen import ledger
+    from briefgen.check import check as run_check
+
+    project = load(project_dir)
+    a, b = _briefs(project, (brief_a, brief_b))
+    result = run_check(project, (brief_a, brief_b))
+    d = ledger.diff(project, result, a, b)
+    click.echo(
+        json.dumps(d, indent=2, ensure_ascii=False) if fmt == "json" else ledger.diff_text(d)
+    )
+
+
+# --------------------------------------------------------------------------- scaffolding
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("kind", type=click.Choice(["section", "brief"]))
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@project_option
+def new(kind: str, name: str, force: bool, project_dir: Path | None) -> None:
+    """Write a new section module or brief from a commented template.
+
+    NAME is the section id or brief name: lowercase letters, digits and '-'.
+
+    \b
+    Example:
+      briefgen new section cross-border-evidence
+      briefgen new brief prosecutors
+    """
+    from briefgen import scaffold
+
+    project = load(project_dir)
+    maker = scaffold.new_section if kind == "section" else scaffold.new_brief
+    path = maker(project, name, force)
+    click.echo(f"wrote {project.rel(path)}", err=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a directory that is not empty.")
+def init(directory: Path | None, force: bool) -> None:
+    """Create a working briefing project in DIRECTORY (default: the current directory).
+
+    It has two audiences, two references, two sections and one brief, and passes
+    'briefgen check' and 'briefgen build --all' straight away.
+
+    \b
+    Example:
+      briefgen init my-briefs && cd my-briefs && briefgen build --all
+    """
+    from briefgen import scaffold
+
+    target = directory if directory is not None else Path.cwd()
+    written = scaffold.init_project(target, force)
+    click.echo(f"created a briefgen project in {target} ({len(written)} files)", err=True)
 
 
 # --------------------------------------------------------------------------- entry

@@ -1,0 +1,207 @@
+"""The claim ledger, the bibliography report and the difference between two briefs.
+
+A claim's id is stable across edits elsewhere in its file: it hashes the section id, the
+sentence text and how many identical sentences precede it, not its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from briefgen.bibliography import Bibliography
+from briefgen.check import CheckResult, included
+from briefgen.project import Brief, Project
+
+CSV_FIELDS = ("id", "file", "line", "column", "section", "where", "status", "keys", "text")
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: str  # stable claim id: <section>-<8 hex digits>
+    file: str
+    line: int
+    column: int
+    section: str
+    where: str  # body, summary or footnote
+    status: str  # cited, uncited, unknown-key, exempt-judgment, exempt-recommendation ...
+    keys: tuple[str, ...]
+    text: str
+
+
+def claim_id(section: str, text: str, occurrence: int) -> str:
+    normal = " ".join(text.split()).lower()
+    digest = hashlib.sha1(f"{section}\0{normal}\0{occurrence}".encode()).hexdigest()[:8]
+    return f"{section}-{digest}"
+
+
+def ledger(project: Project, result: CheckResult, briefs: Sequence[Brief] = ()) -> list[LedgerRow]:
+    """One row per sentence of the sections the briefs include (all sections if none)."""
+    known = result.bibliography.keys
+    audiences = {b.audience for b in briefs} or None
+    wanted = [sid for b in briefs for sid in b.sections] if briefs else sorted(result.scans)
+    rows: list[LedgerRow] = []
+    for sid in dict.fromkeys(wanted):
+        scan = result.scans.get(sid)
+        section = project.sections.get(sid)
+        if scan is None or section is None:
+            continue
+        seen: Counter[str] = Counter()
+        for s in scan.sentences:
+            normal = " ".join(s.text.split()).lower()
+            occurrence = seen[normal]
+            seen[normal] += 1
+            if not included(s.blocks, scan, audiences):
+                continue
+            if s.status != "claim":
+                status = s.status
+            elif not s.keys:
+                status = "uncited"
+            elif any(k in known for k in s.keys):
+                status = "cited"
+            else:
+                status = "unknown-key"
+            rows.append(
+                LedgerRow(
+                    claim_id(sid, s.text, occurrence),
+                    section.rel,
+                    s.line,
+                    s.column,
+                    sid,
+                    s.where,
+                    status,
+                    s.keys,
+                    s.text,
+                )
+            )
+    return rows
+
+
+def ledger_csv(rows: Sequence[LedgerRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for r in rows:
+        writer.writerow(
+            [r.id, r.file, r.line, r.column, r.section, r.where, r.status, " ".join(r.keys), r.text]
+        )
+    return out.getvalue()
+
+
+def ledger_json(rows: Sequence[LedgerRow]) -> str:
+    return json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- refs
+
+
+def references(project: Project, result: CheckResult, bib: Bibliography) -> dict[str, Any]:
+    """Each entry: which sections cite it and how often, missing fields, verification note."""
+    uses: dict[str, Counter[str]] = {key: Counter() for key in bib.entries}
+    for sid, scan in result.scans.items():
+        for use in scan.citations:
+            uses.setdefault(use.key, Counter())[sid] += 1
+    missing = {
+        f.message.split("'")[1]: f.message.split(" lacks ")[1]
+        for f in bib.findings
+        if f.rule == "bib-missing-field"
+    }
+    entries = []
+    for key, entry in sorted(bib.entries.items()):
+        cited = uses.get(key, Counter())
+        entries.append(
+            {
+                "key": key,
+                "type": entry.type,
+                "title": _plain(entry.fields.get("title", "")),
+                "year": entry.fields.get("year") or entry.fields.get("date", "")[:4],
+                "line": entry.line,
+                "citations": sum(cited.values()),
+                "sections": dict(sorted(cited.items())),
+                "missing": missing.get(key),
+                "note": _plain(entry.fields["note"]) if "note" in entry.fields else None,
+            }
+        )
+    unknown = sorted(k for k in uses if k not in bib.entries and uses[k])
+    return {
+        "entries": entries,
+        "unused": [e["key"] for e in entries if not e["citations"]],
+        "cited_once": [e["key"] for e in entries if e["citations"] == 1],
+        "missing_fields": [e["key"] for e in entries if e["missing"]],
+        "unknown_keys": unknown,
+    }
+
+
+def references_text(report: dict[str, Any]) -> str:
+    lines = []
+    for e in report["entries"]:
+        where = ", ".join(f"{s} ({n})" for s, n in e["sections"].items()) or "UNUSED"
+        lines.append(f"{e['key']}  [{e['citations']}]  {e['title']} ({e['year']})")
+        lines.append(f"    cited in: {where}")
+        if e["missing"]:
+            lines.append(f"    lacks: {e['missing']}")
+        if e["note"]:
+            lines.append(f"    note: {e['note']}")
+    lines.append("")
+    total = len(report["entries"])
+    lines.append(
+        f"{total} entries: {len(report['unused'])} unused, {len(report['cited_once'])} cited "
+        f"once, {len(report['missing_fields'])} missing fields, "
+        f"{len(report['unknown_keys'])} unknown keys cited"
+    )
+    for label in ("unused", "cited_once", "unknown_keys"):
+        if report[label]:
+            lines.append(f"{label.replace('_', ' ')}: {', '.join(report[label])}")
+    return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[{}]", "", " ".join(text.split()))
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def diff(project: Project, result: CheckResult, a: Brief, b: Brief) -> dict[str, Any]:
+    """What brief A includes that brief B lacks, and the reverse: sections and claims."""
+    rows_a = {r.id: r for r in ledger(project, result, [a])}
+    rows_b = {r.id: r for r in ledger(project, result, [b])}
+
+    def only(x: dict[str, LedgerRow], y: dict[str, LedgerRow]) -> list[dict[str, Any]]:
+        return [
+            {"id": r.id, "section": r.section, "line": r.line, "text": r.text}
+            for key, r in x.items()
+            if key not in y
+        ]
+
+    return {
+        "a": {"brief": a.name, "audience": a.audience},
+        "b": {"brief": b.name, "audience": b.audience},
+        "sections_only_in_a": [s for s in a.sections if s not in b.sections],
+        "sections_only_in_b": [s for s in b.sections if s not in a.sections],
+        "claims_only_in_a": only(rows_a, rows_b),
+        "claims_only_in_b": only(rows_b, rows_a),
+    }
+
+
+def diff_text(d: dict[str, Any]) -> str:
+    a, b = d["a"]["brief"], d["b"]["brief"]
+    lines = []
+    for side, other, key in ((a, b, "a"), (b, a, "b")):
+        sections = d[f"sections_only_in_{key}"]
+        claims = d[f"claims_only_in_{key}"]
+        lines.append(f"In {side}, not in {other}: {len(sections)} sections, {len(claims)} claims")
+        for sid in sections:
+            lines.append(f"  section {sid}")
+        for c in claims:
+            if c["section"] not in sections:
+                lines.append(f"  {c['section']}:{c['line']}  {c['text']}")
+        lines.append("")
+    return "\n".join(lines).rstrip()

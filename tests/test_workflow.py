@@ -1,0 +1,121 @@
+"""Daily paths: init, new, the claim ledger, refs, diff."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from tests.conftest import invoke
+
+
+def test_init_creates_a_project_that_checks_and_builds(tmp_path: Path) -> None:
+    target = tmp_path / "briefs-project"
+    result = invoke(["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        ".gitignore",
+        "briefgen.yaml",
+        "briefs/note.yaml",
+        "briefs/sections/anonymity.md",
+        "briefs/sections/cooperation.md",
+        "references.bib",
+    ]
+    assert invoke(["check", "--strict"], cwd=target).exit_code == 0
+    build = invoke(["build", "--all"], cwd=target)
+    assert build.exit_code == 0, build.output
+    assert (target / "build" / "note.pdf").is_file()
+
+
+def test_init_refuses_a_non_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    result = invoke(["init", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"briefgen: {tmp_path} is not empty: use --force to add a project to it\n"
+    )
+    assert invoke(["init", str(tmp_path), "--force"]).exit_code == 0
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_new_section_and_brief(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    result = invoke(["new", "section", "cross-border", "--project", str(root)])
+    assert result.exit_code == 0
+    assert result.stderr == "wrote briefs/sections/cross-border.md\n"
+    text = (root / "briefs/sections/cross-border.md").read_text(encoding="utf-8")
+    for field in ("title:", "summary:", "marking:", "audiences:", "owner:", "reviewed:"):
+        assert field in text
+    again = invoke(["new", "section", "cross-border", "--project", str(root)])
+    assert again.exit_code == 2
+    assert "already exists: use --force to overwrite it" in again.stderr
+    bad = invoke(["new", "brief", "Ministers Note", "--project", str(root)])
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "briefgen: invalid brief name 'Ministers Note': use lowercase letters, digits and '-' "
+        "(for example 'cross-border-evidence')\n"
+    )
+    assert invoke(["new", "brief", "annex", "--project", str(root)]).exit_code == 0
+    assert "audience: ministers" in (root / "briefs/annex.yaml").read_text(encoding="utf-8")
+
+
+def ledger(root: Path) -> list[dict[str, str]]:
+    result = invoke(["claims", "--project", str(root)])
+    assert result.exit_code == 0
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_claim_ids_survive_an_unrelated_insertion(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    before = {r["text"]: r for r in ledger(root)}
+    path = root / "briefs/sections/anonymity.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "Tor hidden services", "A new first claim [@owen2015tor].\n\nTor hidden services"
+        ),
+        encoding="utf-8",
+    )
+    after = {r["text"]: r for r in ledger(root)}
+    assert set(after) - set(before) == {"A new first claim."}
+    for sentence, row in before.items():
+        assert after[sentence]["id"] == row["id"]
+    moved = "Tor hidden services conceal the location of the server."
+    assert int(after[moved]["line"]) == int(before[moved]["line"]) + 2
+    assert before[moved]["status"] == "cited"
+    assert before["We assess that this will continue."]["status"] == "exempt-judgment"
+
+
+def test_refs_report(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    bib = root / "references.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@misc{spare, title = {Spare}, note = {verified}}\n",
+        encoding="utf-8",
+    )
+    report = json.loads(invoke(["refs", "--project", str(root), "--format", "json"]).stdout)
+    by_key = {e["key"]: e for e in report["entries"]}
+    assert by_key["budapest2001"]["sections"] == {"anonymity": 1, "cooperation": 3}
+    assert by_key["owen2015tor"]["citations"] == 2  # summary and body
+    assert report["unused"] == ["spare"]
+    assert report["missing_fields"] == ["spare"]
+    assert by_key["spare"]["note"] == "verified"
+    assert by_key["spare"]["missing"] == "author/editor and year/date"
+
+
+def test_diff_shows_what_one_version_leaves_out(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    (root / "briefs/tech.yaml").write_text(
+        "title: T\naudience: investigators\nsections: [cooperation]\n", encoding="utf-8"
+    )
+    result = invoke(["diff", "note", "tech", "--project", str(root), "--format", "json"])
+    assert result.exit_code == 0
+    d = json.loads(result.stdout)
+    assert d["sections_only_in_a"] == ["anonymity"]
+    assert d["sections_only_in_b"] == []
+    assert [c["text"] for c in d["claims_only_in_b"]] == [
+        "Investigators may request expedited preservation of stored data."
+    ]
+    text = invoke(["diff", "note", "tech", "--project", str(root)]).stdout
+    assert "In tech, not in note: 0 sections, 1 claims" in text
