@@ -119,3 +119,38 @@ def test_diff_shows_what_one_version_leaves_out(project) -> None:  # type: ignor
     ]
     text = invoke(["diff", "note", "tech", "--project", str(root)]).stdout
     assert "In tech, not in note: 0 sections, 1 claims" in text
+
+
+def test_watch_rebuilds_after_each_change_and_survives_errors(project) -> None:  # type: ignore[no-untyped-def]
+    from briefgen.build import BuildOutcome
+    from briefgen.errors import BriefgenError
+    from briefgen.watch import watch, watched_paths
+
+    root = project("basic")
+    section = root / "briefs/sections/anonymity.md"
+    good = section.read_text(encoding="utf-8")
+    config = (root / "briefgen.yaml").read_text(encoding="utf-8")
+    seen: list[str] = []
+
+    def report(outcome: BuildOutcome | BriefgenError) -> None:
+        if isinstance(outcome, BriefgenError):
+            seen.append("error: " + str(outcome).splitlines()[0])
+        else:
+            seen.append(f"{len(outcome.built)} built, {len(outcome.findings)} findings")
+
+    def edits():  # type: ignore[no-untyped-def]
+        section.write_text(good + "\nAn uncited sentence.\n", encoding="utf-8")
+        yield {"modified"}
+        (root / "briefgen.yaml").write_text("csl: [broken\n", encoding="utf-8")
+        yield {"modified"}
+        (root / "briefgen.yaml").write_text(config, encoding="utf-8")
+        section.write_text(good, encoding="utf-8")
+        yield {"modified"}
+
+    runs = watch(root, ["note"], ["html"], root / "build", report, changes=edits())
+    assert runs == 4
+    assert seen[0] == "1 built, 0 findings"
+    assert seen[1] == "0 built, 1 findings"  # refused: the uncited sentence
+    assert seen[2].startswith("error: briefgen.yaml:2: YAML syntax error")
+    assert seen[3] == "1 built, 0 findings"
+    assert root / "briefs" in watched_paths(root)

@@ -188,13 +188,7 @@ def build(
     from briefgen import report
     from briefgen.build import build_briefs
 
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    bad = [f for f in wanted if f not in ("pdf", "docx", "html")]
-    if bad or not wanted:
-        raise click.BadParameter(
-            f"unknown format '{bad[0] if bad else formats}': use pdf, docx, html",
-            param_hint="--to",
-        )
+    wanted = _formats(formats)
     if all_briefs and briefs:
         raise click.UsageError("give brief names or --all, not both")
     if not all_briefs and not briefs:
@@ -244,6 +238,62 @@ def list_(fmt: str, project_dir: Path | None) -> None:
     project = load(project_dir)
     data = catalog.catalog(project, run_check(project), dt.date.today())
     click.echo(catalog.as_json(data) if fmt == "json" else catalog.as_text(data))
+
+
+# --------------------------------------------------------------------------- watch
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1, required=True)
+@click.option("--to", "formats", default="pdf", show_default=True, help="Formats to rebuild.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output directory (default: build/ in the project).",
+)
+@project_option
+def watch(
+    briefs: tuple[str, ...], formats: str, output: Path | None, project_dir: Path | None
+) -> None:
+    """Rebuild BRIEFS whenever a section, the bibliography, a brief or a template changes.
+
+    Prints the findings of each run and keeps watching after an error. Stop with Ctrl-C.
+
+    \b
+    Example:
+      briefgen watch ministers --to pdf,html
+    """
+    from briefgen import report
+    from briefgen.build import BuildOutcome
+    from briefgen.project import find_root
+    from briefgen.watch import watch as run_watch
+
+    root = (project_dir or find_root(Path.cwd())).resolve()
+    wanted = _formats(formats)
+    outdir = output if output is not None else root / "build"
+
+    def show(outcome: BuildOutcome | BriefgenError) -> None:
+        if isinstance(outcome, BriefgenError):
+            click.echo(f"briefgen: {outcome}", err=True)
+        elif outcome.findings:
+            click.echo(report.as_text(outcome.findings, outcome.summary), err=True)
+        for built in getattr(outcome, "built", []):
+            click.echo(f"rebuilt {built.brief}", err=True)
+        click.echo("watching for changes (Ctrl-C to stop)", err=True)
+
+    run_watch(root, briefs, wanted, outdir, show)
+
+
+def _formats(value: str) -> list[str]:
+    wanted = [f.strip().lower() for f in value.split(",") if f.strip()]
+    bad = [f for f in wanted if f not in ("pdf", "docx", "html")]
+    if bad or not wanted:
+        raise click.BadParameter(
+            f"unknown format '{bad[0] if bad else value}': use pdf, docx, html", param_hint="--to"
+        )
+    return wanted
 
 
 # --------------------------------------------------------------------------- ledger
