@@ -63,3 +63,34 @@ def test_repository_passes_check_strict() -> None:
     result = invoke(["check", "--strict", "--project", str(REPO)])
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(": 0 errors, 0 warnings\n")
+
+
+def workflow_blocks() -> dict[str, list[str]]:
+    section = README.split("## Workflows", 1)[1].split("\n## ", 1)[0]
+    blocks = {}
+    for title, body in re.findall(r"### (.+?)\n.*?```console\n(.+?)\n```", section, re.S):
+        blocks[title] = body.splitlines()
+    return blocks
+
+
+def test_readme_workflows_run_as_written(tmp_path: Path) -> None:
+    blocks = workflow_blocks()
+    assert list(blocks) == [
+        "I edit a section",
+        "I build a brief for a meeting",
+        "I guard a repository in CI",
+    ]
+    root = tmp_path / "project"
+    assert invoke(["init", str(root)]).exit_code == 0
+    for title, commands in blocks.items():
+        for command in commands:
+            assert command.startswith("briefgen ")
+            result = invoke(command.split()[1:], cwd=root)
+            assert "Traceback" not in result.output
+            # the new section still holds its placeholder citation [@key]: check says so
+            wanted = 1 if command == "briefgen check" else 0
+            assert result.exit_code == wanted, (command, result.output)
+        if title == "I edit a section":  # the editor sources the new section ...
+            new = root / "briefs/sections/cross-border-evidence.md"
+            new.write_text(new.read_text().replace("@key", "@owen2015tor"), encoding="utf-8")
+    assert (root / "build" / "note.pdf").is_file()
