@@ -154,3 +154,29 @@ def test_watch_rebuilds_after_each_change_and_survives_errors(project) -> None: 
     assert seen[2].startswith("error: briefgen.yaml:2: YAML syntax error")
     assert seen[3] == "1 built, 0 findings"
     assert root / "briefs" in watched_paths(root)
+
+
+def test_import_command_on_the_seed(project) -> None:  # type: ignore[no-untyped-def]
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_1e21f56ab026e97b.txt"
+    if not seed.is_file():
+        import pytest
+
+        pytest.skip("../shared/seeds is not beside the repo")
+    root = project("basic")
+    refs = Path(__file__).parent / "data" / "seed-refs.yaml"
+    args = ["import", str(seed), "--refs", str(refs), "--prefix", "seed", "--project", str(root)]
+    result = invoke(args)
+    assert result.exit_code == 0, result.output
+    assert "wrote briefs/sections/seed-technical-opacity.md" in result.stderr
+    assert f"{seed}: reference [5] has no key in the map (lines 3, 13, 17)" in result.stderr
+    assert result.stderr.endswith(
+        "8 sections, 1 unmapped references, 1 sentences without a reference: "
+        "run 'briefgen check' next\n"
+    )
+    again = invoke(args)
+    assert again.exit_code == 1
+    assert again.stderr == (
+        f"briefgen: {root.resolve()}/briefs/sections/seed-executive-summary.md:1: section file "
+        "exists (and 7 more): use --force to overwrite\n"
+    )
+    assert invoke([*args, "--force"]).exit_code == 0

@@ -426,6 +426,58 @@ def init(directory: Path | None, force: bool) -> None:
     click.echo(f"created a briefgen project in {target} ({len(written)} files)", err=True)
 
 
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("draft", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--refs",
+    "refs_map",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="YAML map from the draft's reference numbers to bibliography keys (1: key).",
+)
+@click.option("--prefix", default=None, help="Prefix for the new section ids (e.g. 'seed').")
+@click.option("--force", is_flag=True, help="Overwrite existing section files.")
+@project_option
+def import_(
+    draft: Path, refs_map: Path | None, prefix: str | None, force: bool, project_dir: Path | None
+) -> None:
+    """Turn a draft with numeric references into section modules.
+
+    Splits DRAFT at its headings (also numbered ones such as '1. Technical opacity: ...'),
+    converts [1] [2] to citation keys through --refs, and reports numbers with no mapping
+    and sentences with no reference. Writes nothing over an existing file without --force.
+
+    \b
+    Example:
+      briefgen import draft.txt --refs draft-refs.yaml --prefix draft
+    """
+    import datetime as dt
+
+    from briefgen import importer
+    from briefgen.project import SECTIONS_DIR
+
+    project = load(project_dir)
+    refs_by_number = importer.load_ref_map(refs_map) if refs_map is not None else {}
+    try:
+        text = draft.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{draft}:1: not UTF-8 text; save the draft as UTF-8") from None
+    report = importer.convert_draft(text, refs_by_number, prefix, dt.date.today())
+    written = importer.write_sections(report, project.root / SECTIONS_DIR, force)
+    for path in written:
+        click.echo(f"wrote {project.rel(path)}", err=True)
+    for number, lines in report.unmapped:
+        where = ", ".join(str(n) for n in lines)
+        click.echo(f"{draft}: reference [{number}] has no key in the map (lines {where})", err=True)
+    for line, sentence in report.uncited:
+        click.echo(f"{draft}:{line}: no reference: {sentence}", err=True)
+    click.echo(
+        f"{len(written)} sections, {len(report.unmapped)} unmapped references, "
+        f"{len(report.uncited)} sentences without a reference: run 'briefgen check' next",
+        err=True,
+    )
+
+
 # --------------------------------------------------------------------------- entry
 
 

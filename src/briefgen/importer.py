@@ -22,6 +22,18 @@ line a paragraph; a draft with blank lines keeps a paragraph's lines together (h
 text), and a heading there must start its block. Text before the first heading becomes a
 section titled "Introduction".
 
+Ids: ``--prefix`` + ``-`` + a slug of the heading's main title (the part before a colon or
+a spaced dash: "Technical opacity: encryption, ..." -> ``technical-opacity``), at most 40
+characters cut at a word boundary, not ending on "the", "of", "and"; ``-2``, ``-3`` make ids
+unique within the import.
+
+References: adjacent ones make one group (``[1] [6]`` -> ``[@k1; @k6]``); ``[1, 4]``,
+``[1][2]`` and ranges ``[2-4]`` are read too. A group none of whose numbers has a key stays
+exactly as written; in a group with some keys, the numbers without one follow the citation
+as ``[n]`` (``[@k1] [5]``), visible to the editor. A sentence counts as uncited when it
+holds no reference at all; one whose references all lack keys is in ``unmapped`` instead
+(and the checker flags it too).
+
 Front matter: ``title``, ``marking: TLP:CLEAR``, ``audiences: [all]`` and ``reviewed``
 (the injected ``today``). There is no ``summary``: a summary is the editor's précis of the
 section, and copying its first sentence would only put that claim in the brief twice.
@@ -39,8 +51,8 @@ import yaml
 
 from briefgen.claims import split_sentences
 from briefgen.errors import ConfigError, SourceError
+from briefgen.files import write_atomic
 from briefgen.project import ID_RE, load_yaml, yaml_error_line
-from briefgen.render import write_atomic
 
 MARKING = "TLP:CLEAR"
 SLUG_LIMIT = 40  # characters of a slug (the --prefix comes on top)
@@ -55,13 +67,14 @@ _FENCE_RE = re.compile(r"^[ \t]*(```|~~~)")
 _EMPHASIS_RE = re.compile(r"^(\*\*|__)(.+)\1$")
 _REF = r"\[[ \t]*\d+(?:[ \t]*[-–,;][ \t]*\d+)*[ \t]*\]"
 _REF_RE = re.compile(_REF)
-_REF_RUN_RE = re.compile(rf"{_REF}(?:\s*{_REF})*")  # adjacent references: one group
+_REF_RUN_RE = re.compile(rf"{_REF}(?:\s*{_REF})*(?!\()")  # adjacent references: one group
 _ITEM_RE = re.compile(r"(\d+)(?:[ \t]*[-–][ \t]*(\d+))?")
 _RANGE_MAX = 50  # [3-7] is a range; [3-2000] is not, it is two numbers
 _SUBTITLE_RE = re.compile(r":|\s[—–-]\s")  # "Main title: subtitle", "Main — subtitle"
 _KEY_RE = re.compile(r"^[A-Za-z0-9_][\w:.#$%&+?<>~/-]*$")  # a pandoc citation key
 _LETTER_RE = re.compile(r"[^\W\d_]")
-_DANGLING = frozenset("a an and as at by for from in into of on or the to vs with".split())
+# a cut slug should not end on these: the-rational-choice-theory-vs-the
+_DANGLING_RE = re.compile(r"-(?:a|an|and|as|at|by|for|from|in|into|of|on|or|the|to|vs|with)$")
 
 
 @dataclass(frozen=True)
@@ -126,19 +139,28 @@ def load_ref_map(path: Path) -> dict[int, str]:
         if raw is None or not re.fullmatch(r"\d+", raw) or int(raw) == 0:
             shown = raw if raw is not None else "(a collection)"
             problems.append(
-                (line, f"'{shown}' is not a reference number: write 1: key, 2: key, ...")
+                (
+                    line,
+                    f"'{shown}' is not a reference number: write the draft's number, "
+                    "as in 1: europol2020iocta",
+                )
             )
             continue
         number = int(raw)
         if number in seen:
             problems.append(
-                (line, f"reference {number} is mapped twice (first on line {seen[number]})")
+                (
+                    line,
+                    f"reference {number} is mapped twice (first on line {seen[number]}): keep one",
+                )
             )
             continue
         seen[number] = line
         value_line = int(value.start_mark.line) + 1
         if not isinstance(value, yaml.ScalarNode):
-            problems.append((value_line, f"reference {number}: give one bibliography key"))
+            problems.append(
+                (value_line, f"reference {number}: give one bibliography key, not a collection")
+            )
             continue
         if value.tag == "tag:yaml.org,2002:null":
             problems.append((value_line, f"reference {number} has no key: give a bibliography key"))
@@ -146,7 +168,11 @@ def load_ref_map(path: Path) -> dict[int, str]:
         cite_key = value.value.strip().removeprefix("@")
         if not _KEY_RE.fullmatch(cite_key):
             problems.append(
-                (value_line, f"reference {number}: '{value.value}' is not a bibliography key")
+                (
+                    value_line,
+                    f"reference {number}: '{value.value}' is not a bibliography key: "
+                    "write the key as references.bib spells it",
+                )
             )
             continue
         refs[number] = cite_key
@@ -166,7 +192,7 @@ def convert_draft(text: str, refs: dict[int, str], prefix: str | None, today: da
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:
         raise ConfigError("the draft is empty: nothing to import")
-    title = _heading_text(lines[start]) or lines[start].strip()
+    title = _heading_text(lines[start]) or _unwrap(lines[start])
     parts = _split(lines, start + 1)
     if not parts:
         raise ConfigError("the draft has nothing after its title line: nothing to import")
@@ -191,8 +217,9 @@ def convert_draft(text: str, refs: dict[int, str], prefix: str | None, today: da
 
 def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
     """Lowercase ASCII words joined by '-', cut at a word boundary within ``limit``."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", plain.lower()))
+    decomposed = unicodedata.normalize("NFKD", re.sub(r"['’]", "", text.lower()))
+    plain = "".join(c for c in decomposed.replace("ß", "ss") if not unicodedata.combining(c))
+    words = re.findall(r"[a-z0-9]+", plain)  # any other character (dash, symbol) separates words
     slug = ""
     for word in words:
         longer = f"{slug}-{word}" if slug else word
@@ -201,9 +228,8 @@ def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
         slug = longer
     if not slug and words:
         slug = words[0][:limit]
-    # a cut that ends on "the", "of", "and": drop them (the-rational-choice-theory-vs-the)
-    while "-" in slug and slug.rsplit("-", 1)[1] in _DANGLING:
-        slug = slug.rsplit("-", 1)[0]
+    while match := _DANGLING_RE.search(slug):
+        slug = slug[: match.start()]
     return slug or "section"
 
 
@@ -325,30 +351,25 @@ def _headings(lines: list[str], start: int, end: int, per_line: bool) -> dict[in
         if nxt is None or _heading_text(lines[nxt]) or _numbered(lines[nxt]):
             continue
         following = lines[nxt].strip()
-        if _title_like(following) or following[0].islower():
+        if following[0].islower():
+            continue  # the sentence goes on: a wrapped line, not a heading
+        # followed by another short line standing alone: not followed by a paragraph
+        alone = per_line or nxt + 1 >= end or not lines[nxt + 1].strip()
+        if alone and _title_like(following):
             continue
         # hard-wrapped text: the first line of a paragraph is as wide as the others
         if not per_line and nxt == i + 1 and len(line.strip()) > 0.6 * width:
             continue
         headings[i] = _unwrap(line)
     # two or more numbered lines with nothing but blank lines between them: a list
-    indices = sorted(numbered)
-    for k, i in enumerate(indices):
-        neighbours = [
-            j
-            for j in (
-                indices[k - 1] if k else None,
-                indices[k + 1] if k + 1 < len(indices) else None,
-            )
-            if j is not None
-        ]
-        if not any(_only_blank_between(lines, min(i, j), max(i, j)) for j in neighbours):
-            headings[i] = numbered[i]
+    runs: list[list[int]] = []
+    for i in sorted(numbered):
+        if runs and all(not lines[k].strip() for k in range(runs[-1][-1] + 1, i)):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    headings.update((run[0], numbered[run[0]]) for run in runs if len(run) == 1)
     return headings
-
-
-def _only_blank_between(lines: list[str], i: int, j: int) -> bool:
-    return all(not lines[k].strip() for k in range(i + 1, j))
 
 
 def _numbers(reference: str) -> list[int]:
@@ -410,10 +431,14 @@ def _convert(
             i -= 1
         referenced.add(i)
     for i, (s, e) in enumerate(spans):
-        sentence = " ".join(text[s:e].split())
-        if i not in referenced and _LETTER_RE.search(sentence):
-            lead = len(text[s:e]) - len(text[s:e].lstrip())
-            uncited.append((line_at(s + lead), sentence))
+        if i in referenced:
+            continue
+        # the references of the sentence before may stand at its start: "[2] Next one."
+        lead = re.match(rf"(?:\s|{_REF})*", text[s:e])
+        start = s + (lead.end() if lead else 0)
+        sentence = " ".join(text[start:e].split())
+        if _LETTER_RE.search(sentence):
+            uncited.append((line_at(start), sentence))
     return "".join(pieces)
 
 
