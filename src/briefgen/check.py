@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefgen.bibliography import Bibliography, load_bibliography
-from briefgen.claims import FileScan, ScanInput, scan_files
+from briefgen.cache import scan_cached
+from briefgen.claims import FileScan, ScanInput
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.project import (
     ALL_AUDIENCES,
@@ -67,7 +68,7 @@ def included(sentence_blocks: Iterable[int], scan: FileScan, audiences: set[str]
     return any(all(b.admits(a) for b in blocks) for a in audiences)
 
 
-def check(project: Project, brief_names: Sequence[str] = ()) -> CheckResult:
+def check(project: Project, brief_names: Sequence[str] = (), use_cache: bool = True) -> CheckResult:
     """Check the whole project, or only what the named briefs include."""
     config = project.config
     bib = load_bibliography(config.bibliography, project.rel(config.bibliography))
@@ -94,14 +95,9 @@ def check(project: Project, brief_names: Sequence[str] = ()) -> CheckResult:
         findings.extend(f for f in project.findings if f.file in rels)
         audiences = {b.audience for b in briefs}
 
+    inputs = [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
     scans = dict(
-        zip(
-            (s.id for s in sections),
-            scan_files(
-                [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
-            ),
-            strict=True,
-        )
+        zip((s.id for s in sections), scan_cached(project.root, inputs, use_cache), strict=True)
     )
 
     used: set[str] = set()

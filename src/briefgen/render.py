@@ -7,8 +7,6 @@ same inputs give the same bytes on every machine.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import io
 import json
 import os
@@ -26,6 +24,7 @@ from briefgen import __version__
 from briefgen.assemble import MARKING_COLOURS, Assembled, brief_date, template_path
 from briefgen.claims import READER, pandoc_path
 from briefgen.errors import RenderError
+from briefgen.files import sha256, write_atomic
 from briefgen.project import Brief, Project
 
 FORMATS = ("pdf", "docx", "html")
@@ -36,37 +35,6 @@ class BuildOutput:
     brief: str
     outputs: dict[str, Path]  # format -> written file
     manifest: Path
-
-
-# --------------------------------------------------------------------------- files
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory, fsync, then rename over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@lru_cache(maxsize=1)
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- tools

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from briefgen.assemble import default_templates
 from briefgen.errors import ConfigError
+from briefgen.files import write_atomic
 from briefgen.project import BRIEFS_DIR, ID_RE, SECTIONS_DIR, Project
-from briefgen.render import write_atomic
 
 
 def _today() -> str:

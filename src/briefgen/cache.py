@@ -1,0 +1,119 @@
+"""Content-hash cache of section scans under ``.briefgen-cache/``.
+
+An entry is keyed by everything its scan depends on: the file's bytes, the summary's
+position, briefgen's version, the pandoc reader and pandoc's version. The bibliography is
+not part of the key because a scan records which keys are cited, not whether they exist;
+findings are always computed afresh. So an entry is never stale, and the directory is safe
+to delete at any time. Writes are atomic; an unreadable entry is treated as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from briefgen import __version__
+from briefgen.claims import (
+    READER,
+    AudienceBlock,
+    CitationUse,
+    FileScan,
+    RawUse,
+    ScanInput,
+    Sentence,
+    scan_files,
+)
+from briefgen.files import write_atomic
+
+CACHE_DIR = ".briefgen-cache"
+FORMAT = 1  # bump when FileScan changes shape
+
+
+def enabled() -> bool:
+    return os.environ.get("BRIEFGEN_NO_CACHE", "") in ("", "0")
+
+
+def entry_key(item: ScanInput, pandoc: str) -> str:
+    h = hashlib.sha256()
+    for part in (
+        f"briefgen-scan/{FORMAT}/{__version__}/{READER}/{pandoc}",
+        str(item.body_offset),
+        str(item.summary_offset),
+        item.summary or "",
+        item.source,
+    ):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def scan_cached(root: Path, inputs: Sequence[ScanInput], use_cache: bool = True) -> list[FileScan]:
+    """Scan with the cache: only files whose key is new go through pandoc."""
+    if not use_cache or not enabled():
+        return scan_files(inputs)
+    from briefgen.render import pandoc_version
+
+    directory = root / CACHE_DIR / f"scan-{FORMAT}"
+    pandoc = pandoc_version()
+    keys = [entry_key(item, pandoc) for item in inputs]
+    results: list[FileScan | None] = [_read(directory / f"{k}.json") for k in keys]
+    missing = [i for i, r in enumerate(results) if r is None]
+    if missing:
+        fresh = scan_files([inputs[i] for i in missing])
+        for i, scan in zip(missing, fresh, strict=True):
+            results[i] = scan
+            if scan.error is None:
+                _write(directory / f"{keys[i]}.json", scan)
+    return [r for r in results if r is not None]
+
+
+def _read(path: Path) -> FileScan | None:
+    try:
+        data = json.loads(path.read_bytes())
+        return _decode(data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(path: Path, scan: FileScan) -> None:
+    try:
+        write_atomic(path, json.dumps(_encode(scan), separators=(",", ":")).encode("utf-8"))
+        _ignore_file(path.parent.parent)
+    except OSError:
+        pass  # a read-only project still checks; it just does not get faster
+
+
+def _ignore_file(cache_root: Path) -> None:
+    marker = cache_root / ".gitignore"
+    if not marker.exists():
+        write_atomic(marker, b"# briefgen's cache: safe to delete\n*\n")
+
+
+def _encode(scan: FileScan) -> dict[str, Any]:
+    return {
+        "s": [
+            [s.line, s.column, s.text, list(s.keys), s.status, s.where, list(s.blocks)]
+            for s in scan.sentences
+        ],
+        "c": [[c.key, c.line, c.column] for c in scan.citations],
+        "b": [[list(b.only), list(b.exclude), b.marking, b.line] for b in scan.blocks],
+        "w": [[list(blocks), n] for blocks, n in scan.words],
+        "r": [[r.line, r.column, r.format] for r in scan.raw],
+    }
+
+
+def _decode(data: dict[str, Any]) -> FileScan:
+    return FileScan(
+        tuple(
+            Sentence(line, col, text, tuple(keys), status, where, tuple(blocks))
+            for line, col, text, keys, status, where, blocks in data["s"]
+        ),
+        tuple(CitationUse(k, line, col) for k, line, col in data["c"]),
+        tuple(AudienceBlock(tuple(o), tuple(e), m, line) for o, e, m, line in data["b"]),
+        tuple((tuple(blocks), n) for blocks, n in data["w"]),
+        tuple(RawUse(line, col, fmt) for line, col, fmt in data["r"]),
+    )
