@@ -41,7 +41,9 @@ def project(tmp_path: Path) -> Callable[[str], Path]:
 
     def copy(name: str) -> Path:
         target = tmp_path / name
-        shutil.copytree(PROJECTS / name, target)
+        shutil.copytree(
+            PROJECTS / name, target, ignore=shutil.ignore_patterns(".briefgen-cache", "build")
+        )
         return target
 
     return copy

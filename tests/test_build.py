@@ -17,7 +17,7 @@ from tests.conftest import PROJECTS, invoke
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("build") / "basic"
-    shutil.copytree(PROJECTS / "basic", root)
+    shutil.copytree(PROJECTS / "basic", root, ignore=shutil.ignore_patterns(".briefgen-cache"))
     result = invoke(["build", "--all", "--project", str(root)])
     assert result.exit_code == 0, result.output
     assert "note: TLP:CLEAR" in result.stderr

@@ -1,0 +1,88 @@
+"""The scan cache: used when nothing changed, never after a change that matters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import briefgen.cache as cache
+from briefgen.check import check
+from briefgen.project import load_project
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many files each call to the real scanner parsed."""
+    calls: list[int] = []
+    real = cache.scan_files
+
+    def spy(inputs):  # type: ignore[no-untyped-def]
+        calls.append(len(inputs))
+        return real(inputs)
+
+    monkeypatch.setattr(cache, "scan_files", spy)
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    return calls
+
+
+def findings(root: Path) -> list[str]:
+    return [f"{f.file}:{f.line}:{f.rule}" for f in check(load_project(root)).findings]
+
+
+def test_warm_check_parses_nothing_and_finds_the_same(project, counted: list[int]) -> None:  # type: ignore[no-untyped-def]
+    root = project("constructs")
+    cold = findings(root)
+    warm = findings(root)
+    assert counted == [1]
+    assert warm == cold
+    assert (root / ".briefgen-cache" / ".gitignore").is_file()
+
+
+def test_an_edited_file_is_parsed_again(project, counted: list[int]) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    findings(root)
+    path = root / "briefs/sections/anonymity.md"
+    path.write_text(path.read_text() + "\nAn uncited sentence.\n", encoding="utf-8")
+    assert findings(root) == ["briefs/sections/anonymity.md:18:uncited-claim"]
+    assert counted == [2, 1]  # only the edited file
+
+
+def test_bibliography_change_is_seen_through_the_cache(project, counted: list[int]) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    assert findings(root) == []
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text().replace("@misc{budapest2001", "@misc{budapest2002"))
+    assert "briefs/sections/cooperation.md:11:unknown-key" in findings(root)
+    assert counted == [2]  # scans reused, findings recomputed against the new keys
+
+
+def test_a_new_briefgen_version_misses(project, counted: list[int], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    findings(root)
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    findings(root)
+    assert counted == [2, 2]
+
+
+def test_corrupt_entries_are_misses_and_the_cache_can_be_deleted(
+    project, counted: list[int]
+) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    expected = findings(root)
+    for entry in (root / ".briefgen-cache").rglob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    assert findings(root) == expected
+    import shutil
+
+    shutil.rmtree(root / ".briefgen-cache")
+    assert findings(root) == expected
+    assert counted == [2, 2, 2]
+
+
+def test_cache_can_be_turned_off(project, counted: list[int], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
+    root = project("basic")
+    findings(root)
+    findings(root)
+    assert not (root / ".briefgen-cache").exists()
