@@ -11,6 +11,8 @@ from pathlib import Path
 from briefgen.assemble import DraftMark, assemble
 from briefgen.check import check, included
 from briefgen.claims import FileScan, Locator
+from briefgen.errors import RenderError
+from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.project import Brief, Project, Section
 from briefgen.render import BuildOutput, build_brief
@@ -37,6 +39,14 @@ def build_briefs(
     outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
     if result.errors and not draft:
         return outcome
+    try:
+        ensure_writable(outdir)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise RenderError(
+            f"cannot write to {outdir}: {reason}; choose another directory with -o"
+        ) from None
+    remove_stale_temporaries(outdir)
     for name in names:
         brief = project.briefs[name]
         stats = result.briefs.get(name)

@@ -240,6 +240,35 @@ def list_(fmt: str, project_dir: Path | None) -> None:
     click.echo(catalog.as_json(data) if fmt == "json" else catalog.as_text(data))
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("outputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@project_option
+def verify(outputs: tuple[Path, ...], project_dir: Path | None) -> None:
+    """Say whether built files still match their inputs (from <brief>.manifest.json).
+
+    Exit 0 when every OUTPUT is exactly what its recorded inputs and tools built; 1 when an
+    input, the output itself or a tool version changed since.
+
+    \b
+    Example:
+      briefgen verify build/ministers.pdf
+    """
+    from briefgen.render import verify_output
+
+    project = load(project_dir)
+    stale = False
+    for output in outputs:
+        problems = verify_output(project, output)
+        if problems:
+            stale = True
+            click.echo(f"{output}: out of date")
+            for problem in problems:
+                click.echo(f"  {problem}")
+        else:
+            click.echo(f"{output}: matches its inputs")
+    sys.exit(1 if stale else 0)
+
+
 # --------------------------------------------------------------------------- watch
 
 

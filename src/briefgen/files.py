@@ -9,11 +9,19 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+TMP_SUFFIX = ".tmp"
+
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory, fsync, then rename over."""
+    """Write via a temporary file in the same directory, fsync, then rename over.
+
+    The temporary name carries our pid, so a later run can tell a leftover of a killed
+    process (removed by :func:`remove_stale_temporaries`) from a concurrent writer's file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent
+    )
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
@@ -36,3 +44,39 @@ def _umask() -> int:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Delete temporary files left in ``directory`` by writers that no longer run."""
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for path in directory.glob(f".*{TMP_SUFFIX}"):
+        parts = path.name.split(".")
+        pid = int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
+        if pid is not None and pid != os.getpid() and _running(pid):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def ensure_writable(directory: Path) -> None:
+    """Create ``directory`` and prove a file can be written there, or raise OSError."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(
+        prefix=f".briefgen-probe.{os.getpid()}.", suffix=TMP_SUFFIX, dir=directory
+    )
+    os.close(fd)
+    os.unlink(probe)

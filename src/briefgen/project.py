@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,12 @@ CONFIG_FIELDS = (
 )
 AUDIENCE_FIELDS = ("label", "max_marking", "word_budget", "template", "reading_level")
 TEMPLATES = ("paper", "ministerial")
+
+
+def suggest_id(name: str, fallback: str) -> str:
+    """A valid id close to ``name``: 'Café Notes' -> 'cafe-notes'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or fallback
 
 
 def marking_rank(marking: str) -> int:
@@ -442,7 +449,7 @@ def load_section(
 
     section_id = path.stem
     if not ID_RE.match(section_id):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", section_id.lower()).strip("-") or "section"
+        suggestion = suggest_id(section_id, "section")
         problem(
             1,
             f"file name '{path.name}' is not a valid section id: use lowercase letters, "
@@ -583,7 +590,7 @@ def load_brief(
 
     name = path.stem
     if not ID_RE.match(name):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "brief"
+        suggestion = suggest_id(name, "brief")
         problem(
             1,
             f"file name '{path.name}' is not a valid brief name: use lowercase letters, "

@@ -272,3 +272,48 @@ def manifest_document(
         "claims": claims,
         "outputs": {f"{brief.name}.{fmt}": sha256(data) for fmt, data in sorted(results.items())},
     }
+
+
+def verify_output(project: Project, output: Path) -> list[str]:
+    """What no longer matches between an output, its manifest and the project's inputs.
+
+    An empty list means the file is exactly what the recorded inputs built.
+    """
+    name = output.name.rsplit(".", 1)[0]
+    manifest_path = output.with_name(f"{name}.manifest.json")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RenderError(
+            f"{manifest_path}: no manifest beside the output: build it again"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"{manifest_path}: unreadable manifest ({exc})") from None
+    problems = []
+    recorded = manifest.get("outputs", {}).get(output.name)
+    if recorded is None:
+        problems.append(f"{output.name} is not among the outputs the manifest records")
+    elif not output.is_file():
+        problems.append(f"{output} is missing")
+    elif sha256(output.read_bytes()) != recorded:
+        problems.append(f"{output.name} was changed after it was built")
+    for rel, digest in sorted(manifest.get("inputs", {}).items()):
+        path = project.root / rel
+        if not path.is_file():
+            problems.append(f"{rel} no longer exists")
+        elif sha256(path.read_bytes()) != digest:
+            problems.append(f"{rel} changed since the build")
+    brief = project.briefs.get(str(manifest.get("brief")))
+    if brief is not None:
+        now = {
+            project.rel(project.sections[s].path) for s in brief.sections if s in project.sections
+        }
+        added = now - set(manifest.get("inputs", {}))
+        problems.extend(f"{rel} was added to the brief since the build" for rel in sorted(added))
+    tools = {"briefgen": __version__, "pandoc": pandoc_version(), "typst": typst_version()}
+    for tool, version in tools.items():
+        if manifest.get("tools", {}).get(tool) != version:
+            problems.append(
+                f"built with {tool} {manifest.get('tools', {}).get(tool)}, now {version}"
+            )
+    return problems
