@@ -1,27 +1,11 @@
--- briefgen's pandoc filter: keeps or drops audience blocks, labels analysis, advice and
--- asides, and marks uncited sentences in draft builds. Runs for every output format.
---
--- Metadata read: briefgen-audience (string). Runs before citeproc, so citations in
--- dropped audience blocks are not listed in the references; citations.lua runs after.
+-- briefgen's per-format filter: labels analysis, advice and asides ("Assessment",
+-- "Recommendation", "Note") and marks uncited sentences in draft builds, styled for the
+-- output format. Runs after audience.lua and citeproc.
 
-local audience = nil
 local LABELS = { judgment = "Assessment", recommendation = "Recommendation", note = "Note" }
 local FILL = { judgment = "eef3f8", recommendation = "eef6ee", note = "f4f4f4" }
 local STROKE = { judgment = "2f5d8a", recommendation = "2e7d32", note = "888888" }
 local DOCX_STYLE = { judgment = "Assessment", recommendation = "Recommendation", note = "Aside" }
-
-local function words(s)
-  local out = {}
-  for w in string.gmatch(s or "", "[^%s,]+") do out[w] = true end
-  return out
-end
-
-local function admits(el)
-  local only, except = el.attributes["only"], el.attributes["except"]
-  if only and not words(only)[audience] then return false end
-  if except and words(except)[audience] then return false end
-  return true
-end
 
 local function kind_of(el)
   for _, class in ipairs(el.classes) do
@@ -30,8 +14,16 @@ local function kind_of(el)
   return nil
 end
 
+local function docx_label(kind)
+  -- a label paragraph kept with the text after it, so it never ends a page alone
+  return pandoc.RawBlock("openxml",
+    '<w:p><w:pPr><w:pStyle w:val="' .. DOCX_STYLE[kind] .. '"/><w:keepNext/></w:pPr>'
+    .. '<w:r><w:rPr><w:b/></w:rPr><w:t>' .. LABELS[kind] .. '</w:t></w:r></w:p>')
+end
+
 local function labelled_div(el, kind)
   local label = pandoc.Para({ pandoc.Strong({ pandoc.Str(LABELS[kind]) }) })
+  if FORMAT:match("docx") then label = docx_label(kind) end
   local content = { label }
   for _, b in ipairs(el.content) do table.insert(content, b) end
   if FORMAT:match("typst") then
@@ -47,17 +39,7 @@ local function labelled_div(el, kind)
   return el
 end
 
-function Meta(meta)
-  if meta["briefgen-audience"] then
-    audience = pandoc.utils.stringify(meta["briefgen-audience"])
-  end
-end
-
 function Div(el)
-  if el.classes:includes("audience") then
-    if audience and not admits(el) then return {} end
-    return el.content
-  end
   local kind = kind_of(el)
   if kind then return labelled_div(el, kind) end
   return nil
@@ -85,6 +67,5 @@ function Span(el)
 end
 
 return {
-  { Meta = Meta },
   { Div = Div, Span = Span },
 }

@@ -52,6 +52,7 @@ def boxed(style, fill: str, border: str) -> None:
 
 def page_field(paragraph, instr: str) -> None:
     run = paragraph.add_run()
+    run.font.size = Pt(8)
     for kind, text in (("begin", None), (None, instr), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
@@ -104,6 +105,8 @@ def main() -> int:
     run.font.size = Pt(9)
     footer.add_run("    Page ").font.size = Pt(8)
     page_field(footer, "PAGE")
+    footer.add_run(" of ").font.size = Pt(8)
+    page_field(footer, "NUMPAGES")
     doc.save(OUT)
     print(f"wrote {OUT}")
     return 0

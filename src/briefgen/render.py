@@ -73,21 +73,40 @@ def run_pandoc(args: Sequence[str], text: str, cwd: Path) -> bytes:
 # --------------------------------------------------------------------------- formats
 
 
-def _common_args(project: Project) -> list[str]:
+def resolve(project: Project, assembled: Assembled) -> str:
+    """Parse the assembled Markdown once: drop other audiences' blocks, resolve citations.
+
+    Returns pandoc's JSON AST, from which every format is written.
+    """
     config = project.config
-    return [
+    args = [
         "--from",
         READER,
-        "--standalone",
+        "--to",
+        "json",
         "--sandbox",
         # order matters: audience blocks are dropped before citeproc lists references
         "--lua-filter",
-        str(template_path(project.root, "brief.lua")),
+        str(template_path(project.root, "audience.lua")),
         "--citeproc",
         "--bibliography",
         project.rel(config.bibliography),
         "--csl",
         str(config.csl),
+        "--resource-path",
+        str(project.root),
+    ]
+    return run_pandoc(args, assembled.markdown, project.root).decode("utf-8")
+
+
+def _common_args(project: Project) -> list[str]:
+    return [
+        "--from",
+        "json",
+        "--standalone",
+        "--sandbox",
+        "--lua-filter",
+        str(template_path(project.root, "brief.lua")),
         "--lua-filter",
         str(template_path(project.root, "citations.lua")),
         "--resource-path",
@@ -99,16 +118,16 @@ def _look_args(assembled: Assembled) -> list[str]:
     return [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
 
 
-def render_typst(project: Project, assembled: Assembled) -> str:
+def render_typst(project: Project, assembled: Assembled, ast: str) -> str:
     args = [
         *_common_args(project),
         *_look_args(assembled),
         "--to",
-        "typst",
+        "typst-citations",  # citations are already resolved by citeproc
         "--template",
         str(template_path(project.root, "brief.typst")),
     ]
-    return run_pandoc(args, assembled.markdown, project.root).decode("utf-8")
+    return run_pandoc(args, ast, project.root).decode("utf-8")
 
 
 def compile_pdf(project: Project, typst_source: str, timestamp: int | None) -> bytes:
@@ -128,11 +147,11 @@ def compile_pdf(project: Project, typst_source: str, timestamp: int | None) -> b
     return bytes(pdf)
 
 
-def render_pdf(project: Project, assembled: Assembled, timestamp: int | None) -> bytes:
-    return compile_pdf(project, render_typst(project, assembled), timestamp)
+def render_pdf(project: Project, assembled: Assembled, ast: str, timestamp: int | None) -> bytes:
+    return compile_pdf(project, render_typst(project, assembled, ast), timestamp)
 
 
-def render_docx(project: Project, assembled: Assembled) -> bytes:
+def render_docx(project: Project, assembled: Assembled, ast: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="briefgen-") as tmp:
         out = Path(tmp) / "out.docx"
         args = [
@@ -146,13 +165,13 @@ def render_docx(project: Project, assembled: Assembled) -> bytes:
             "--output",
             str(out),
         ]
-        run_pandoc(args, assembled.markdown, project.root)
+        run_pandoc(args, ast, project.root)
         data = out.read_bytes()
     marking = str(assembled.metadata["marking"])
     return stamp_docx(data, marking, draft=bool(assembled.metadata.get("draft")))
 
 
-def render_html(project: Project, assembled: Assembled) -> bytes:
+def render_html(project: Project, assembled: Assembled, ast: str) -> bytes:
     args = [
         *_common_args(project),
         *_look_args(assembled),
@@ -163,7 +182,7 @@ def render_html(project: Project, assembled: Assembled) -> bytes:
         str(template_path(project.root, "brief.html")),
         "--section-divs",
     ]
-    return run_pandoc(args, assembled.markdown, project.root)
+    return run_pandoc(args, ast, project.root)
 
 
 _MARKING_RUN = re.compile(r"<w:r>(?:(?!</w:r>).)*?BRIEFGEN-MARKING</w:t></w:r>", re.S)
@@ -218,10 +237,11 @@ def build_brief(
     """Render every requested format (in parallel), then write outputs and manifest."""
     formats = [f for f in FORMATS if f in set(formats)]
     timestamp = int(os.environ.get("SOURCE_DATE_EPOCH") or dt_timestamp(brief_date(brief)))
+    ast = resolve(project, assembled)
     jobs = {
-        "pdf": lambda: render_pdf(project, assembled, timestamp),
-        "docx": lambda: render_docx(project, assembled),
-        "html": lambda: render_html(project, assembled),
+        "pdf": lambda: render_pdf(project, assembled, ast, timestamp),
+        "docx": lambda: render_docx(project, assembled, ast),
+        "html": lambda: render_html(project, assembled, ast),
     }
     with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
         futures = {f: pool.submit(jobs[f]) for f in formats}
