@@ -131,3 +131,32 @@ def test_bad_format_is_a_usage_error(project) -> None:  # type: ignore[no-untype
     result = invoke(["build", "--all", "--to", "pdf,odt", "--project", str(project("basic"))])
     assert result.exit_code == 2
     assert "unknown format 'odt': use pdf, docx, html" in result.stderr
+
+
+def test_unchanged_brief_is_not_rendered_again(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    first = invoke(["build", "note", "--to", "html", "--project", str(root)])
+    assert "note: TLP:CLEAR" in first.stderr
+    again = invoke(["build", "note", "--to", "html", "--project", str(root)])
+    assert again.exit_code == 0
+    assert again.stderr == "note: up to date\n"
+    forced = invoke(["build", "note", "--to", "html", "--force", "--project", str(root)])
+    assert "note: TLP:CLEAR" in forced.stderr
+    # another format, an edited section, or a deleted output each trigger a build
+    assert (
+        "note: TLP:CLEAR"
+        in invoke(["build", "note", "--to", "html,docx", "--project", str(root)]).stderr
+    )
+    manifest = json.loads((root / "build/note.manifest.json").read_text())
+    assert set(manifest["outputs"]) == {"note.html", "note.docx"}
+    (root / "build/note.docx").unlink()
+    assert (
+        "note: TLP:CLEAR"
+        in invoke(["build", "note", "--to", "docx", "--project", str(root)]).stderr
+    )
+    section = root / "briefs/sections/cooperation.md"
+    section.write_text(section.read_text() + "\nOne more claim [@budapest2001].\n")
+    assert (
+        "note: TLP:CLEAR"
+        in invoke(["build", "note", "--to", "html", "--project", str(root)]).stderr
+    )

@@ -136,7 +136,10 @@ def test_watch_rebuilds_after_each_change_and_survives_errors(project) -> None: 
         if isinstance(outcome, BriefgenError):
             seen.append("error: " + str(outcome).splitlines()[0])
         else:
-            seen.append(f"{len(outcome.built)} built, {len(outcome.findings)} findings")
+            seen.append(
+                f"{len(outcome.built)} built, {len(outcome.skipped)} up to date, "
+                f"{len(outcome.findings)} findings"
+            )
 
     def edits():  # type: ignore[no-untyped-def]
         section.write_text(good + "\nAn uncited sentence.\n", encoding="utf-8")
@@ -149,10 +152,10 @@ def test_watch_rebuilds_after_each_change_and_survives_errors(project) -> None: 
 
     runs = watch(root, ["note"], ["html"], root / "build", report, changes=edits())
     assert runs == 4
-    assert seen[0] == "1 built, 0 findings"
-    assert seen[1] == "0 built, 1 findings"  # refused: the uncited sentence
+    assert seen[0] == "1 built, 0 up to date, 0 findings"
+    assert seen[1] == "0 built, 0 up to date, 1 findings"  # refused: the uncited sentence
     assert seen[2].startswith("error: briefgen.yaml:2: YAML syntax error")
-    assert seen[3] == "1 built, 0 findings"
+    assert seen[3] == "0 built, 1 up to date, 0 findings"  # back to the first state
     assert root / "briefs" in watched_paths(root)
 
 

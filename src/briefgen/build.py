@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.project import Brief, Project, Section
-from briefgen.render import BuildOutput, build_brief
+from briefgen.render import BuildOutput, build_brief, build_key, up_to_date
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -25,6 +26,7 @@ class BuildOutcome:
     findings: list[Finding]
     summary: dict[str, int]
     built: list[BuildOutput] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # briefs whose outputs were up to date
 
 
 def build_briefs(
@@ -34,7 +36,9 @@ def build_briefs(
     outdir: Path,
     draft: bool = False,
     progress: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> BuildOutcome:
+    """Check, then build each brief whose outputs are missing or stale (all with force)."""
     result = check(project, names)
     outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
     if result.errors and not draft:
@@ -47,19 +51,30 @@ def build_briefs(
             f"cannot write to {outdir}: {reason}; choose another directory with -o"
         ) from None
     remove_stale_temporaries(outdir)
-    for name in names:
+
+    def one(name: str) -> tuple[str, BuildOutput | None, str]:
         brief = project.briefs[name]
-        stats = result.briefs.get(name)
-        if stats is None:
-            continue
+        stats = result.briefs[name]
         marks = _draft_marks(project, brief, result.scans) if draft else None
         assembled = assemble(project, brief, stats.marking, marks)
+        key = build_key(project, assembled)
+        if not force and up_to_date(outdir, brief, key, formats):
+            return name, None, f"{name}: up to date"
         claims = brief_claims(brief, result.scans, result.bibliography.keys)
-        built = build_brief(project, brief, assembled, formats, outdir, claims)
-        outcome.built.append(built)
-        if progress is not None:
-            files = ", ".join(_show(p) for p in built.outputs.values())
-            progress(f"{name}: {stats.marking}, {stats.words} words -> {files}")
+        built = build_brief(project, brief, assembled, formats, outdir, claims, key)
+        files = ", ".join(_show(p) for p in built.outputs.values())
+        return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
+
+    names = [n for n in names if n in result.briefs]
+    # Independent briefs render side by side; each already runs its formats in parallel.
+    with ThreadPoolExecutor(max_workers=min(2, len(names)) or 1) as pool:
+        for name, built, message in pool.map(one, names):
+            if built is None:
+                outcome.skipped.append(name)
+            else:
+                outcome.built.append(built)
+            if progress is not None:
+                progress(message)
     return outcome
 
 

@@ -166,6 +166,7 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
     is_flag=True,
     help="Build despite errors, with a DRAFT watermark and uncited sentences highlighted.",
 )
+@click.option("--force", is_flag=True, help="Rebuild even when the outputs are up to date.")
 @project_option
 def build(
     briefs: tuple[str, ...],
@@ -173,12 +174,15 @@ def build(
     formats: str,
     output: Path | None,
     draft: bool,
+    force: bool,
     project_dir: Path | None,
 ) -> None:
     """Check, then build briefs to PDF, DOCX and HTML.
 
     Runs the check first and writes nothing when it finds errors (unless --draft).
-    Outputs: DIR/<brief>.pdf, .docx, .html and <brief>.manifest.json.
+    Outputs: DIR/<brief>.pdf, .docx, .html and <brief>.manifest.json. A brief whose
+    inputs, templates and tools are unchanged since its last build is not rendered again
+    (--force renders it anyway); independent briefs are built in parallel.
 
     \b
     Example:
@@ -201,10 +205,18 @@ def build(
         )
     outdir = output if output is not None else project.root / "build"
 
-    def progress(message: str) -> None:
-        click.echo(message, err=True)
+    if sys.stderr.isatty() and len(names) > 1:
+        with click.progressbar(length=len(names), label="building", file=sys.stderr) as bar:
 
-    outcome = build_briefs(project, names, wanted, outdir, draft=draft, progress=progress)
+            def progress(message: str) -> None:
+                bar.update(1)
+                bar.label = message.split(":")[0]
+
+            outcome = build_briefs(project, names, wanted, outdir, draft, progress, force)
+    else:
+        outcome = build_briefs(
+            project, names, wanted, outdir, draft, lambda m: click.echo(m, err=True), force
+        )
     errors = [f for f in outcome.findings if f.severity == "error"]
     if errors and not draft:
         click.echo(report.as_text(outcome.findings, outcome.summary), err=True)
@@ -529,3 +541,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug in briefgen, not bad input: one line unless debugging
+        if os.environ.get("BRIEFGEN_DEBUG"):
+            raise
+        click.echo(
+            f"briefgen: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; set BRIEFGEN_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(3)

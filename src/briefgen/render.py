@@ -7,6 +7,7 @@ same inputs give the same bytes on every machine.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -226,6 +227,49 @@ def stamp_docx(data: bytes, marking: str, draft: bool = False) -> bytes:
 # --------------------------------------------------------------------------- build
 
 
+TEMPLATE_FILES = (
+    "audience.lua",
+    "brief.lua",
+    "citations.lua",
+    "brief.typst",
+    "brief.html",
+    "reference.docx",
+)
+
+
+def build_key(project: Project, assembled: Assembled) -> str:
+    """Everything the outputs depend on: the assembled document (sections, brief, date,
+    marking), the bibliography, the CSL style, the templates and the tools' versions."""
+    h = hashlib.sha256()
+    parts = [
+        assembled.markdown.encode("utf-8"),
+        project.config.bibliography.read_bytes(),
+        project.config.csl.read_bytes(),
+    ]
+    parts += [template_path(project.root, name).read_bytes() for name in TEMPLATE_FILES]
+    parts.append(f"{__version__}/{pandoc_version()}/{typst_version()}".encode())
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def up_to_date(outdir: Path, brief: Brief, key: str, formats: Iterable[str]) -> bool:
+    """Whether every requested output exists, unchanged, from a build with this key."""
+    try:
+        manifest = json.loads((outdir / f"{brief.name}.manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if manifest.get("build_key") != key:
+        return False
+    outputs = manifest.get("outputs", {})
+    for fmt in formats:
+        path = outdir / f"{brief.name}.{fmt}"
+        recorded = outputs.get(path.name)
+        if recorded is None or not path.is_file() or sha256(path.read_bytes()) != recorded:
+            return False
+    return True
+
+
 def build_brief(
     project: Project,
     brief: Brief,
@@ -233,9 +277,11 @@ def build_brief(
     formats: Iterable[str],
     outdir: Path,
     claims: dict[str, int],
+    key: str | None = None,
 ) -> BuildOutput:
     """Render every requested format (in parallel), then write outputs and manifest."""
     formats = [f for f in FORMATS if f in set(formats)]
+    key = key or build_key(project, assembled)
     timestamp = int(os.environ.get("SOURCE_DATE_EPOCH") or dt_timestamp(brief_date(brief)))
     ast = resolve(project, assembled)
     jobs = {
@@ -257,8 +303,26 @@ def build_brief(
         outputs[fmt] = path
     manifest = outdir / f"{brief.name}.manifest.json"
     document = manifest_document(project, brief, assembled, claims, results)
+    document["build_key"] = key
+    hashes = {f"{brief.name}.{fmt}": sha256(data) for fmt, data in results.items()}
+    document["outputs"] = dict(sorted({**_kept_outputs(manifest, key, outdir), **hashes}.items()))
     write_atomic(manifest, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
     return BuildOutput(brief.name, outputs, manifest)
+
+
+def _kept_outputs(manifest: Path, key: str, outdir: Path) -> dict[str, str]:
+    """Outputs of other formats from an earlier build of the same inputs, still on disk."""
+    try:
+        old = json.loads(manifest.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if old.get("build_key") != key:
+        return {}
+    return {
+        name: digest
+        for name, digest in old.get("outputs", {}).items()
+        if (outdir / name).is_file() and sha256((outdir / name).read_bytes()) == digest
+    }
 
 
 def dt_timestamp(date: object) -> int:
