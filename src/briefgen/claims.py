@@ -17,6 +17,7 @@ import re
 import subprocess
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -169,41 +170,21 @@ def _pandoc_blocks(text: str) -> list[Json]:
     return blocks
 
 
-def parse_chunks(chunks: Sequence[str], jobs: int | None = None) -> list[list[Json] | str]:
-    """Parse many Markdown texts with as many pandoc processes as there are cores.
-
-    Returns each text's blocks, or pandoc's error message for a text it cannot read.
-    """
+def parse_group(chunks: Sequence[str]) -> list[list[Json] | str]:
+    """Parse Markdown texts with one pandoc process: each text's blocks, or pandoc's error
+    message for a text it cannot read (found by parsing the texts one by one)."""
     if not chunks:
         return []
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(chunks), 1 + sum(map(len, chunks)) // 32768))
-    groups = _balanced_groups([len(c) for c in chunks], jobs)
-    results: list[list[Json] | str] = [[] for _ in chunks]
-    if len(groups) == 1:
-        _fill(results, chunks, groups[0])
-        return results
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(len(groups)) as pool:
-        for future in [pool.submit(_fill, results, chunks, g) for g in groups]:
-            future.result()
-    return results
-
-
-def _fill(results: list[list[Json] | str], chunks: Sequence[str], indices: list[int]) -> None:
-    group = [chunks[i] for i in indices]
     try:
-        parsed = _run_pandoc_json(group)
+        return list(_run_pandoc_json(chunks))
     except RenderError:
-        # one file made pandoc fail: parse each on its own to find which
-        parsed = []
-        for text in group:
+        parsed: list[list[Json] | str] = []
+        for text in chunks:
             try:
                 parsed.append(_pandoc_blocks(text))
             except RenderError as exc:
-                parsed.append(str(exc))  # type: ignore[arg-type]
-    for i, blocks in zip(indices, parsed, strict=True):
-        results[i] = blocks
+                parsed.append(str(exc))
+        return parsed
 
 
 def _balanced_groups(sizes: list[int], n: int) -> list[list[int]]:
@@ -611,14 +592,34 @@ class ScanInput:
     summary_offset: int | None = None
 
 
+GROUP_BYTES = 256 * 1024  # text per pandoc process: big enough to amortise its start-up
+
+
 def scan_files(inputs: Sequence[ScanInput], jobs: int | None = None) -> list[FileScan]:
-    """Scan many section files with one batched pandoc parse."""
-    chunks: list[str] = []
-    for item in inputs:
-        chunks.append(item.source[item.body_offset :])
-        chunks.append(item.summary or "")
-    parsed = parse_chunks(chunks, jobs)
-    return [_scan_one(item, parsed[2 * i], parsed[2 * i + 1]) for i, item in enumerate(inputs)]
+    """Scan many section files: batched pandoc parses on every core, pipelined so that
+    Python walks one batch's AST while pandoc reads the next."""
+    if not inputs:
+        return []
+    workers = max(1, jobs or os.cpu_count() or 1)
+    sizes = [len(item.source) for item in inputs]
+    count = min(len(inputs), max(workers, 1 + sum(sizes) // GROUP_BYTES))
+    groups = _balanced_groups(sizes, count)
+
+    def parse(group: list[int]) -> list[list[Json] | str]:
+        chunks = []
+        for i in group:
+            chunks.append(inputs[i].source[inputs[i].body_offset :])
+            chunks.append(inputs[i].summary or "")
+        return parse_group(chunks)
+
+    results: list[FileScan | None] = [None] * len(inputs)
+    with ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(parse, g) for g in groups]
+        for group, future in zip(groups, futures, strict=True):
+            parsed = future.result()
+            for n, i in enumerate(group):
+                results[i] = _scan_one(inputs[i], parsed[2 * n], parsed[2 * n + 1])
+    return [r for r in results if r is not None]
 
 
 def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str) -> FileScan:
