@@ -33,6 +33,16 @@ def project_option(func: F) -> F:
     )(func)
 
 
+def output_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Output directory (default: build/ in the project).",
+    )(func)
+
+
 def format_option(*choices: str, default: str) -> Callable[[F], F]:
     def decorator(func: F) -> F:
         return click.option(
@@ -154,13 +164,7 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
     show_default=True,
     help="Comma-separated output formats: pdf, docx, html.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output directory (default: build/ in the project).",
-)
+@output_option
 @click.option(
     "--draft",
     is_flag=True,
@@ -287,13 +291,7 @@ def verify(outputs: tuple[Path, ...], project_dir: Path | None) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("briefs", nargs=-1, required=True)
 @click.option("--to", "formats", default="pdf", show_default=True, help="Formats to rebuild.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output directory (default: build/ in the project).",
-)
+@output_option
 @project_option
 def watch(
     briefs: tuple[str, ...], formats: str, output: Path | None, project_dir: Path | None

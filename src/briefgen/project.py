@@ -61,6 +61,14 @@ def suggest_id(name: str, fallback: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or fallback
 
 
+def bad_name(path: Path, kind: str) -> str:
+    suggestion = suggest_id(path.stem, kind.split()[0]) + path.suffix
+    return (
+        f"file name '{path.name}' is not a valid {kind}: use lowercase letters, digits "
+        f"and '-' (rename it to '{suggestion}')"
+    )
+
+
 def marking_rank(marking: str) -> int:
     return MARKINGS.index(marking)
 
@@ -449,13 +457,7 @@ def load_section(
 
     section_id = path.stem
     if not ID_RE.match(section_id):
-        suggestion = suggest_id(section_id, "section")
-        problem(
-            1,
-            f"file name '{path.name}' is not a valid section id: use lowercase letters, "
-            f"digits and '-' (rename it to '{suggestion}.md')",
-            "section-file",
-        )
+        problem(1, bad_name(path, "section id"), "section-file")
         return None, findings
     try:
         raw = path.read_bytes()
@@ -590,12 +592,7 @@ def load_brief(
 
     name = path.stem
     if not ID_RE.match(name):
-        suggestion = suggest_id(name, "brief")
-        problem(
-            1,
-            f"file name '{path.name}' is not a valid brief name: use lowercase letters, "
-            f"digits and '-' (rename it to '{suggestion}.yaml')",
-        )
+        problem(1, bad_name(path, "brief name"))
         return None, findings
     try:
         text = path.read_text(encoding="utf-8")
