@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -248,7 +248,6 @@ class _Anchor:
     offset: int  # in the flattened text
     keys: tuple[str, ...]
     kind: str  # "cite", "author" (author-in-text citation) or "note"
-    notes: tuple[int, ...] = ()  # for "note": indices of sentences in the note (unused)
 
 
 @dataclass
@@ -642,7 +641,3 @@ def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str
         tuple(walker.words.items()),
         tuple(walker.raw),
     )
-
-
-def iter_claims(scan: FileScan) -> Iterator[Sentence]:
-    return (s for s in scan.sentences if s.status == "claim")
