@@ -138,3 +138,17 @@ def test_check_json_is_the_spec_document(tmp_path: Path) -> None:
 def test_clean_project_exits_zero_in_every_format(fmt: str) -> None:
     result = invoke(["check", "--project", str(PROJECTS / "basic"), "--format", fmt])
     assert result.exit_code == 0, result.output
+
+
+def test_footnote_marker_in_a_summary_is_not_a_claim() -> None:
+    source = (
+        "---\ntitle: T\nsummary: A cited summary [@x].[^1]\n---\n\n"
+        "Body [@x].[^1]\n\n[^1]: Note [@x].\n"
+    )
+    summary_offset = source.index("A cited")
+    [scan] = scan_files(
+        [ScanInput(source, source.index("Body"), "A cited summary [@x].[^1]", summary_offset)]
+    )
+    assert [(s.where, s.text) for s in scan.sentences if s.where == "summary"] == [
+        ("summary", "A cited summary.")
+    ]

@@ -81,7 +81,8 @@ def _read(path: Path) -> FileScan | None:
 
 def _write(path: Path, scan: FileScan) -> None:
     try:
-        write_atomic(path, json.dumps(_encode(scan), separators=(",", ":")).encode("utf-8"))
+        data = json.dumps(_encode(scan), separators=(",", ":")).encode("utf-8")
+        write_atomic(path, data, durable=False)  # a lost entry is only a cache miss
         _ignore_file(path.parent.parent)
     except OSError:
         pass  # a read-only project still checks; it just does not get faster

@@ -608,16 +608,18 @@ def scan_files(inputs: Sequence[ScanInput], jobs: int | None = None) -> list[Fil
         chunks = []
         for i in group:
             chunks.append(inputs[i].source[inputs[i].body_offset :])
-            chunks.append(inputs[i].summary or "")
+            # a footnote marker in a summary points into the body: not part of the claim
+            chunks.append(_FOOTNOTE_RE.sub("", inputs[i].summary or ""))
         return parse_group(chunks)
 
     results: list[FileScan | None] = [None] * len(inputs)
     with ThreadPoolExecutor(workers) as pool:
-        futures = [pool.submit(parse, g) for g in groups]
-        for group, future in zip(groups, futures, strict=True):
-            parsed = future.result()
+        pending = [pool.submit(parse, g) for g in groups]
+        for group in groups:
+            parsed = pending.pop(0).result()  # drop each batch's AST once it is walked
             for n, i in enumerate(group):
                 results[i] = _scan_one(inputs[i], parsed[2 * n], parsed[2 * n + 1])
+            del parsed
     return [r for r in results if r is not None]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 TMP_SUFFIX = ".tmp"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write via a temporary file in the same directory, fsync, then rename over.
 
     The temporary name carries our pid, so a later run can tell a leftover of a killed
@@ -27,7 +27,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:  # outputs are fsynced; disposable cache entries need not be
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

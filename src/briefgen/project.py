@@ -178,19 +178,30 @@ def relpath(root: Path, path: Path) -> str:
 # --------------------------------------------------------------------------- YAML helpers
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps the node tree so lines can be reported."""
+# libyaml's loader when PyYAML was built with it: 20x faster on 1,000 front matters. Its
+# error messages are terser, so a document it refuses is parsed again by the pure-Python
+# loader, whose message ("..., but got '<stream end>'") is the one reported.
+_FAST: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML, returning the value and its node (for line numbers)."""
-    loader = _Loader(text)
+def _parse(loader_class: type[yaml.SafeLoader], text: str) -> tuple[Any, yaml.Node | None]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
     return value, node
+
+
+def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML safely, returning the value and its node tree (for line numbers)."""
+    try:
+        return _parse(_FAST, text)
+    except yaml.YAMLError:
+        if _FAST is yaml.SafeLoader:
+            raise
+        return _parse(yaml.SafeLoader, text)
 
 
 def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
