@@ -25,6 +25,7 @@ from briefgen.claims import (
     RawUse,
     ScanInput,
     Sentence,
+    pandoc_path,
     scan_files,
 )
 from briefgen.files import write_atomic
@@ -55,10 +56,8 @@ def scan_cached(root: Path, inputs: Sequence[ScanInput], use_cache: bool = True)
     """Scan with the cache: only files whose key is new go through pandoc."""
     if not use_cache or not enabled():
         return scan_files(inputs)
-    from briefgen.render import pandoc_version
-
     directory = root / CACHE_DIR / f"scan-{FORMAT}"
-    pandoc = pandoc_version()
+    pandoc = _pandoc_identity()
     keys = [entry_key(item, pandoc) for item in inputs]
     results: list[FileScan | None] = [_read(directory / f"{k}.json") for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
@@ -69,6 +68,14 @@ def scan_cached(root: Path, inputs: Sequence[ScanInput], use_cache: bool = True)
             if scan.error is None:
                 _write(directory / f"{keys[i]}.json", scan)
     return [r for r in results if r is not None]
+
+
+def _pandoc_identity() -> str:
+    """Which pandoc binary parsed the entries: its path, size and mtime (running
+    ``pandoc --version`` on every check would cost more than a warm check itself)."""
+    path = pandoc_path()
+    stat = os.stat(path)
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _read(path: Path) -> FileScan | None:

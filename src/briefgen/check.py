@@ -68,8 +68,17 @@ def included(sentence_blocks: Iterable[int], scan: FileScan, audiences: set[str]
     return any(all(b.admits(a) for b in blocks) for a in audiences)
 
 
-def check(project: Project, brief_names: Sequence[str] = (), use_cache: bool = True) -> CheckResult:
-    """Check the whole project, or only what the named briefs include."""
+def check(
+    project: Project,
+    brief_names: Sequence[str] = (),
+    use_cache: bool = True,
+    readability: bool = True,
+) -> CheckResult:
+    """Check the whole project, or only what the named briefs include.
+
+    ``readability=False`` skips the reading grade where no audience sets a reading_level
+    (loading the hyphenation dictionary costs more than a warm check).
+    """
     config = project.config
     bib = load_bibliography(config.bibliography, project.rel(config.bibliography))
     known = bib.keys
@@ -121,7 +130,7 @@ def check(project: Project, brief_names: Sequence[str] = (), use_cache: bool = T
 
     result = CheckResult([], len(sections), bib, scans)
     for brief in briefs if not whole else list(project.briefs.values()):
-        stats, problems = _brief_findings(project, brief, scans)
+        stats, problems = _brief_findings(project, brief, scans, readability)
         if stats is not None:
             result.briefs[brief.name] = stats
         findings.extend(problems)
@@ -249,7 +258,7 @@ def terminology_findings(project: Project, section: Section) -> list[Finding]:
 
 
 def _brief_findings(
-    project: Project, brief: Brief, scans: dict[str, FileScan]
+    project: Project, brief: Brief, scans: dict[str, FileScan], readability: bool = True
 ) -> tuple[BriefStats | None, list[Finding]]:
     out: list[Finding] = []
     audience = project.config.audiences.get(brief.audience)
@@ -311,7 +320,8 @@ def _brief_findings(
         for s in scan.sentences
         if s.where != "summary" and included(s.blocks, scan, {brief.audience})
     ]
-    grade = flesch_kincaid_grade(sentences)
+    wanted = readability or audience.reading_level is not None
+    grade = flesch_kincaid_grade(sentences) if wanted else None
     if audience.reading_level is not None and grade is not None and grade > audience.reading_level:
         out.append(
             Finding(

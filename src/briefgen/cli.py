@@ -120,7 +120,7 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
     from briefgen.check import check as run_check
 
     project = load(project_dir)
-    result = run_check(project, briefs)
+    result = run_check(project, briefs, readability=fmt == "json")
     summary = result.summary(result.bibliography.keys)
     findings = result.findings
     if fmt == "json":
