@@ -35,6 +35,14 @@ def invoke(args: list[str], cwd: Path | None = None) -> Result:
         os.chdir(old)
 
 
+def copy_example(root: Path) -> Path:
+    """Copy the repository's own briefing project (config, bibliography, briefs) to root."""
+    shutil.copy(REPO / "briefgen.yaml", root)
+    shutil.copy(REPO / "references.bib", root)
+    shutil.copytree(REPO / "briefs", root / "briefs")
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Callable[[str], Path]:
     """Copy a sample project from tests/projects into a temporary directory."""

@@ -20,7 +20,7 @@ import pypdf
 import pytest
 from docx.document import Document as DocxDocument
 
-from tests.conftest import REPO, invoke
+from tests.conftest import copy_example, invoke
 
 OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 if OFFICE is None:
@@ -50,10 +50,7 @@ def styled(document: DocxDocument, style: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
-    root = tmp_path_factory.mktemp("office")
-    shutil.copy(REPO / "briefgen.yaml", root)
-    shutil.copy(REPO / "references.bib", root)
-    shutil.copytree(REPO / "briefs", root / "briefs")
+    root = copy_example(tmp_path_factory.mktemp("office"))
     result = invoke(["build", "--all", "--to", "docx"], cwd=root)
     assert result.exit_code == 0, result.output
 

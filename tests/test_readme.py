@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, invoke
+from tests.conftest import REPO, copy_example, invoke
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -44,11 +43,7 @@ def test_help_in_readme_is_current() -> None:
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository's own briefing project."""
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "briefgen.yaml", root)
-    shutil.copy(REPO / "references.bib", root)
-    shutil.copytree(REPO / "briefs", root / "briefs")
-    return root
+    return copy_example(tmp_path_factory.mktemp("example"))
 
 
 def test_readme_build_command_builds_every_example_brief(example: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +16,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from briefgen.claims import FOOTNOTE_RE
 from briefgen.errors import RenderError
 from briefgen.project import Brief, Project, Section
 
@@ -32,7 +32,6 @@ MARKING_COLOURS = {
     "TLP:AMBER+STRICT": "FFC000",
     "TLP:RED": "FF2B2B",
 }
-_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def default_templates() -> Path:
@@ -174,25 +173,20 @@ def assemble(
 def _prepare_body(section: Section, marks: list[DraftMark]) -> str:
     """Section body ready for the frame: draft highlights, file-local footnote labels."""
     source = section.source
-    if marks:
-        pieces = []
-        last = 0
-        for mark in sorted(marks, key=lambda m: m.start):
-            if mark.start < last:
-                continue
-            pieces.append(source[last : mark.start])
-            if mark.end is not None:
-                pieces.append("[" + source[mark.start : mark.end] + "]{.uncited}")
-                last = mark.end
-            else:
-                pieces.append("[]{.uncited}")
-                last = mark.start
-        pieces.append(source[last:])
-        source = "".join(pieces)
-        body_offset = section.body_offset  # marks are all inside the body
-    else:
-        body_offset = section.body_offset
-    body = source[body_offset:]
+    pieces = []
+    last = section.body_offset  # marks all lie inside the body
+    for mark in sorted(marks, key=lambda m: m.start):
+        if mark.start < last:
+            continue
+        pieces.append(source[last : mark.start])
+        if mark.end is not None:
+            pieces.append("[" + source[mark.start : mark.end] + "]{.uncited}")
+            last = mark.end
+        else:
+            pieces.append("[]{.uncited}")
+            last = mark.start
+    pieces.append(source[last:])
+    body = "".join(pieces)
     # footnote labels are per file; in one assembled document they must not collide
-    body = _FOOTNOTE_RE.sub(lambda m: f"[^{section.id}-{m.group(1)}]", body)
+    body = FOOTNOTE_RE.sub(lambda m: f"[^{section.id}-{m.group(1)}]", body)
     return body.strip("\n")

@@ -93,7 +93,7 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
             fields = {f.key.lower(): str(f.value) for f in block.fields}
             entry = Entry(block.key, block.entry_type.lower(), fields, line)
             entries[entry.key] = entry
-            missing = _missing_fields(fields)
+            missing = missing_fields(fields)
             if missing:
                 finding(
                     line,
@@ -113,7 +113,7 @@ def _parse_reason(block: model.ParsingFailedBlock) -> str:
     return reason + " (check braces and commas)"
 
 
-def _missing_fields(fields: dict[str, str]) -> list[str]:
+def missing_fields(fields: dict[str, str]) -> list[str]:
     missing = []
     if "author" not in fields and "editor" not in fields:
         missing.append("author/editor")

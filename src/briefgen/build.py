@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -11,14 +10,12 @@ from pathlib import Path
 
 from briefgen.assemble import DraftMark, assemble
 from briefgen.check import check, included
-from briefgen.claims import FileScan, Locator
+from briefgen.claims import WORD_RE, FileScan, Locator
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.project import Brief, Project, Section
 from briefgen.render import BuildOutput, build_brief, build_key, up_to_date
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -123,7 +120,7 @@ def _draft_marks(
 
 def _sentence_end(section: Section, start: int, text: str) -> int | None:
     """Where the sentence ends in the source, if it can be wrapped in a span safely."""
-    words = _WORD.findall(text)
+    words = WORD_RE.findall(text)
     if not words:
         return None
     source = section.source

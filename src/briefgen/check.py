@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.cache import scan_cached
-from briefgen.claims import FileScan, ScanInput
+from briefgen.claims import FileScan, Locator, ScanInput
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.project import (
     ALL_AUDIENCES,
@@ -232,18 +233,20 @@ def _section_findings(
     return out
 
 
+@lru_cache(maxsize=256)
+def _term_pattern(avoid: str) -> re.Pattern[str]:
+    """Whole words, case-insensitive, any whitespace (line breaks too) between them."""
+    body = r"\s+".join(re.escape(w) for w in avoid.split())
+    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])", re.IGNORECASE)
+
+
 def terminology_findings(project: Project, section: Section) -> list[Finding]:
     out = []
-    source = section.source
+    locator: Locator | None = None
     for rule in project.config.terminology:
-        words = rule.avoid.split()
-        pattern = re.compile(
-            r"(?<![^\W_])" + r"\s+".join(re.escape(w) for w in words) + r"(?![^\W_])",
-            re.IGNORECASE,
-        )
-        for match in pattern.finditer(source):
-            line = source.count("\n", 0, match.start()) + 1
-            column = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
+        for match in _term_pattern(rule.avoid).finditer(section.source):
+            locator = locator or Locator(section.source)
+            line, column = locator.position(match.start())
             out.append(
                 Finding(
                     section.rel,

@@ -29,8 +29,8 @@ EXEMPT_CLASSES = ("judgment", "recommendation", "note")
 AUDIENCE_CLASS = "audience"
 _SENTINEL = "<!--briefgen-chunk-{}-->"
 _SENTINEL_RE = re.compile(r"<!--briefgen-chunk-(\d+)-->")
-_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
-_WORD_RE = re.compile(r"[^\W_]+")
+FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
+WORD_RE = re.compile(r"[^\W_]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 Json = Any  # a node of pandoc's JSON AST
@@ -131,7 +131,7 @@ def _run_pandoc_json(chunks: Sequence[str]) -> list[list[Json]]:
     parts = []
     for i, text in enumerate(chunks):
         # footnote labels are per file: make them unique across the batch
-        parts.append(_FOOTNOTE_RE.sub(f"[^b{i}x\\1]", text))
+        parts.append(FOOTNOTE_RE.sub(f"[^b{i}x\\1]", text))
         parts.append("\n\n" + _SENTINEL.format(i) + "\n\n")
     blocks = _pandoc_blocks("".join(parts))
     result: list[list[Json] | None] = [None] * len(chunks)
@@ -217,7 +217,7 @@ class Locator:
     def find_words(self, text: str, start: int, floor: int) -> int | None:
         """Offset in the source where ``text`` begins, searching from ``start`` (then from
         ``floor``). Matches its first words with any markup or whitespace between them."""
-        words = _WORD_RE.findall(text)
+        words = WORD_RE.findall(text)
         if not words:
             return None
         for count in (min(3, len(words)), 1):
@@ -609,7 +609,7 @@ def scan_files(inputs: Sequence[ScanInput], jobs: int | None = None) -> list[Fil
         for i in group:
             chunks.append(inputs[i].source[inputs[i].body_offset :])
             # a footnote marker in a summary points into the body: not part of the claim
-            chunks.append(_FOOTNOTE_RE.sub("", inputs[i].summary or ""))
+            chunks.append(FOOTNOTE_RE.sub("", inputs[i].summary or ""))
         return parse_group(chunks)
 
     results: list[FileScan | None] = [None] * len(inputs)

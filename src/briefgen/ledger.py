@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from briefgen.bibliography import Bibliography
+from briefgen.bibliography import Bibliography, missing_fields
 from briefgen.check import CheckResult, included
 from briefgen.project import Brief, Project
 
@@ -108,11 +108,6 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
     for sid, scan in result.scans.items():
         for use in scan.citations:
             uses.setdefault(use.key, Counter())[sid] += 1
-    missing = {
-        f.message.split("'")[1]: f.message.split(" lacks ")[1]
-        for f in bib.findings
-        if f.rule == "bib-missing-field"
-    }
     entries = []
     for key, entry in sorted(bib.entries.items()):
         cited = uses.get(key, Counter())
@@ -125,7 +120,7 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
                 "line": entry.line,
                 "citations": sum(cited.values()),
                 "sections": dict(sorted(cited.items())),
-                "missing": missing.get(key),
+                "missing": " and ".join(missing_fields(entry.fields)) or None,
                 "note": _plain(entry.fields["note"]) if "note" in entry.fields else None,
             }
         )

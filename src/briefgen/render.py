@@ -7,6 +7,7 @@ same inputs give the same bytes on every machine.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -325,10 +326,8 @@ def _kept_outputs(manifest: Path, key: str, outdir: Path) -> dict[str, str]:
     }
 
 
-def dt_timestamp(date: object) -> int:
-    import datetime as dt
-
-    assert isinstance(date, dt.date)
+def dt_timestamp(date: dt.date) -> int:
+    """Midnight UTC of a date, as the PDF's creation timestamp."""
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC).timestamp())
 
 
