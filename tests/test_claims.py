@@ -152,3 +152,45 @@ def test_footnote_marker_in_a_summary_is_not_a_claim() -> None:
     assert [(s.where, s.text) for s in scan.sentences if s.where == "summary"] == [
         ("summary", "A cited summary.")
     ]
+
+
+def test_author_in_text_sentence_is_located_at_its_citation() -> None:
+    source = "---\ntitle: A\n---\nFirst claim [@a].\n@smith2020 [p. 3] reports a second claim.\n"
+    [scan] = scan_files([ScanInput(source, 16)])
+    assert [(s.line, s.column, s.keys) for s in scan.sentences] == [
+        (4, 1, ("a",)),
+        (5, 1, ("smith2020",)),
+    ]
+
+
+def test_scan_reports_progress_per_batch() -> None:
+    sources = [f"---\ntitle: S{i}\n---\nClaim {i} [@k{i}].\n" for i in range(5)]
+    calls: list[tuple[int, int]] = []
+    scan_files(
+        [ScanInput(s, 17) for s in sources], jobs=2, progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls[-1] == (5, 5)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert all(t == 5 for _, t in calls)
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from briefgen.cli import ScanProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr("sys.stderr", stream)
+        with ScanProgress() as progress:
+            for done in range(0, 101, 20):
+                progress(done, 100)
+        assert ("checking" in stream.getvalue()) is shown
+    small = Terminal()
+    monkeypatch.setattr("sys.stderr", small)
+    with ScanProgress() as progress:
+        progress(10, 10)  # too few files to wait for
+    assert small.getvalue() == ""

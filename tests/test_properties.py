@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.claims import ScanInput, scan_files
+from briefgen.claims import ScanInput, scan_files, split_sentences
 
 HEADER = "---\ntitle: T\n---\n\n"
 WORDS = [
@@ -115,3 +115,19 @@ def test_checker_never_crashes_on_arbitrary_markdown(texts: list[str]) -> None:
     for result in results:
         for s in result.sentences:
             assert s.line >= 4 and s.column >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab Cd.?!…”’)\"' 3U.S")),
+        max_size=60,
+    )
+)
+def test_one_sentence_shortcut_agrees_with_the_splitter(text: str) -> None:
+    """split_sentences skips nupunkt when no sentence can end before the text does; the
+    shortcut must give exactly nupunkt's spans."""
+    import nupunkt
+
+    expected = [(int(s), int(e)) for s, e in nupunkt.sent_spans(text)] if text.strip() else []
+    assert split_sentences(text) == expected

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from briefgen.assemble import DraftMark, assemble
 from briefgen.check import check, included
-from briefgen.claims import WORD_RE, FileScan, Locator
+from briefgen.claims import WORD_RE, FileScan, Locator, Progress
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
@@ -34,9 +34,10 @@ def build_briefs(
     draft: bool = False,
     progress: Callable[[str], None] | None = None,
     force: bool = False,
+    scan_progress: Progress | None = None,
 ) -> BuildOutcome:
     """Check, then build each brief whose outputs are missing or stale (all with force)."""
-    result = check(project, names)
+    result = check(project, names, progress=scan_progress)
     outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
     if result.errors and not draft:
         return outcome

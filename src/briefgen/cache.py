@@ -22,6 +22,7 @@ from briefgen.claims import (
     AudienceBlock,
     CitationUse,
     FileScan,
+    Progress,
     RawUse,
     ScanInput,
     Sentence,
@@ -52,17 +53,22 @@ def entry_key(item: ScanInput, pandoc: str) -> str:
     return h.hexdigest()
 
 
-def scan_cached(root: Path, inputs: Sequence[ScanInput], use_cache: bool = True) -> list[FileScan]:
+def scan_cached(
+    root: Path,
+    inputs: Sequence[ScanInput],
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> list[FileScan]:
     """Scan with the cache: only files whose key is new go through pandoc."""
     if not use_cache or not enabled():
-        return scan_files(inputs)
+        return scan_files(inputs, progress=progress)
     directory = root / CACHE_DIR / f"scan-{FORMAT}"
     pandoc = _pandoc_identity()
     keys = [entry_key(item, pandoc) for item in inputs]
     results: list[FileScan | None] = [_read(directory / f"{k}.json") for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:
-        fresh = scan_files([inputs[i] for i in missing])
+        fresh = scan_files([inputs[i] for i in missing], progress=progress)
         for i, scan in zip(missing, fresh, strict=True):
             results[i] = scan
             if scan.error is None:
@@ -114,13 +120,17 @@ def _encode(scan: FileScan) -> dict[str, Any]:
     }
 
 
+_sentence = Sentence._make
+_citation = CitationUse._make
+
+
 def _decode(data: dict[str, Any]) -> FileScan:
     return FileScan(
         tuple(
-            Sentence(line, col, text, tuple(keys), status, where, tuple(blocks))
+            _sentence((line, col, text, tuple(keys), status, where, tuple(blocks)))
             for line, col, text, keys, status, where, blocks in data["s"]
         ),
-        tuple(CitationUse(k, line, col) for k, line, col in data["c"]),
+        tuple(map(_citation, data["c"])),
         tuple(AudienceBlock(tuple(o), tuple(e), m, line) for o, e, m, line in data["b"]),
         tuple((tuple(blocks), n) for blocks, n in data["w"]),
         tuple(RawUse(line, col, fmt) for line, col, fmt in data["r"]),

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.cache import scan_cached
-from briefgen.claims import FileScan, Locator, ScanInput
+from briefgen.claims import FileScan, Locator, Progress, ScanInput
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.project import (
     ALL_AUDIENCES,
@@ -74,6 +74,7 @@ def check(
     brief_names: Sequence[str] = (),
     use_cache: bool = True,
     readability: bool = True,
+    progress: Progress | None = None,
 ) -> CheckResult:
     """Check the whole project, or only what the named briefs include.
 
@@ -107,7 +108,11 @@ def check(
 
     inputs = [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
     scans = dict(
-        zip((s.id for s in sections), scan_cached(project.root, inputs, use_cache), strict=True)
+        zip(
+            (s.id for s in sections),
+            scan_cached(project.root, inputs, use_cache, progress),
+            strict=True,
+        )
     )
 
     used: set[str] = set()

@@ -11,16 +11,17 @@ first words, searching forward from the previous one.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import subprocess
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from briefgen.errors import RenderError
 
@@ -32,6 +33,10 @@ _SENTINEL_RE = re.compile(r"<!--briefgen-chunk-(\d+)-->")
 FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
 WORD_RE = re.compile(r"[^\W_]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_INNER_END_RE = re.compile(r"[.?!…]")
+_FINAL_END_RE = re.compile(r"[.?!…]?[\"'”’»)\]]*\s*\Z")
+_NO_SPACE_BEFORE = frozenset(".,;:!?)]}’”")
+_AUDIENCE_FENCE_RE = re.compile(r"^[ \t]*:{3,}[ \t]*\{[^}\n]*\baudience\b", re.M)
 
 Json = Any  # a node of pandoc's JSON AST
 
@@ -39,8 +44,7 @@ Json = Any  # a node of pandoc's JSON AST
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
-class CitationUse:
+class CitationUse(NamedTuple):  # named tuples: thousands are made per check, and cheaply
     key: str
     line: int
     column: int
@@ -59,8 +63,7 @@ class AudienceBlock:
         return audience not in self.exclude
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     line: int
     column: int
     text: str  # the sentence as rendered, citations left out
@@ -109,6 +112,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     if not text.strip():
         return []
+    end = _FINAL_END_RE.search(text, max(0, len(text) - 16))  # a shorter tail is still safe
+    if end is not None and not _INNER_END_RE.search(text, 0, end.start()):
+        return [(0, len(text))]  # one full stop, ? or ! at most, at the very end
     spans = _splitter().sent_spans(text)
     return [(int(s), int(e)) for s, e in spans]
 
@@ -116,7 +122,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- pandoc
 
 
+@lru_cache(maxsize=1)
 def pandoc_path() -> str:
+    """The pandoc briefgen runs: ``$PYPANDOC_PANDOC`` when set, else the one
+    pypandoc-binary bundles (the version briefgen is tested with), else whichever pandoc
+    pypandoc finds. The bundled one is found without importing pypandoc, which would run
+    ``pandoc --version`` on every candidate: more time than a warm check takes."""
+    override = os.environ.get("PYPANDOC_PANDOC")
+    if override:
+        return override
+    spec = importlib.util.find_spec("pypandoc")
+    name = "pandoc.exe" if os.name == "nt" else "pandoc"
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = os.path.join(location, "files", name)
+        if os.path.isfile(candidate):
+            return candidate
     import pypandoc
 
     return str(pypandoc.get_pandoc_path())
@@ -220,6 +240,10 @@ class Locator:
         words = WORD_RE.findall(text)
         if not words:
             return None
+        if text[:1] == "@":  # an author-in-text citation opens it: ``@key [p. 3] says``
+            found = self.find_literal("@" + words[0], start, floor)
+            if found is not None:
+                return found
         for count in (min(3, len(words)), 1):
             pattern = _words_pattern(tuple(words[:count]))
             match = pattern.search(self.source, start) or pattern.search(self.source, floor)
@@ -261,7 +285,7 @@ class _Flat:
     def add(self, s: str) -> None:
         if self.pending_space:
             self.pending_space = False
-            if s[:1] not in ".,;:!?)]}’”" and self.length:
+            if s[:1] not in _NO_SPACE_BEFORE and self.length:
                 self._append(" ")
         self._append(s)
 
@@ -366,7 +390,7 @@ class _FileWalker:
         return keys
 
     def _fence_line(self) -> int:
-        pattern = re.compile(r"^[ \t]*:{3,}[ \t]*\{[^}\n]*\baudience\b", re.M)
+        pattern = _AUDIENCE_FENCE_RE
         match = pattern.search(self.loc.source, self.cursor) or pattern.search(
             self.loc.source, self.body_offset
         )
@@ -394,7 +418,7 @@ class _FileWalker:
         if keys:
             row_keys = tuple(dict.fromkeys(keys))
             self.sentences[first:] = [
-                s if s.keys else replace(s, keys=row_keys) for s in self.sentences[first:]
+                s if s.keys else s._replace(keys=row_keys) for s in self.sentences[first:]
             ]
         return keys
 
@@ -486,12 +510,21 @@ class _FileWalker:
     def flatten(
         self, inlines: list[Json], flat: _Flat, notes: list[tuple[int, list[Json]]]
     ) -> None:
+        text = flat.text
         for node in inlines:
-            t = node.get("t")
-            if t == "Str":
-                flat.add(node["c"])
-            elif t in ("Space", "SoftBreak", "LineBreak"):
-                flat.space()
+            t = node["t"]
+            if t == "Str":  # the hot path: Str and Space are most of any paragraph
+                s = node["c"]
+                if flat.pending_space:
+                    flat.pending_space = False
+                    if flat.length and s[:1] not in _NO_SPACE_BEFORE:
+                        text.append(" ")
+                        flat.length += 1
+                text.append(s)
+                flat.length += len(s)
+            elif t == "Space" or t == "SoftBreak" or t == "LineBreak":
+                if flat.length:
+                    flat.pending_space = True
             elif t in (
                 "Emph",
                 "Strong",
@@ -593,10 +626,18 @@ class ScanInput:
 
 GROUP_BYTES = 256 * 1024  # text per pandoc process: big enough to amortise its start-up
 
+Progress = Callable[[int, int], None]  # (files scanned so far, files to scan)
 
-def scan_files(inputs: Sequence[ScanInput], jobs: int | None = None) -> list[FileScan]:
+
+def scan_files(
+    inputs: Sequence[ScanInput], jobs: int | None = None, progress: Progress | None = None
+) -> list[FileScan]:
     """Scan many section files: batched pandoc parses on every core, pipelined so that
-    Python walks one batch's AST while pandoc reads the next."""
+    Python walks one batch's AST while pandoc reads the next.
+
+    (Walking in worker processes instead of this one was measured and gained nothing on two
+    cores: pandoc's share of the work already keeps the other core busy.)
+    """
     if not inputs:
         return []
     workers = max(1, jobs or os.cpu_count() or 1)
@@ -604,23 +645,29 @@ def scan_files(inputs: Sequence[ScanInput], jobs: int | None = None) -> list[Fil
     count = min(len(inputs), max(workers, 1 + sum(sizes) // GROUP_BYTES))
     groups = _balanced_groups(sizes, count)
 
-    def parse(group: list[int]) -> list[list[Json] | str]:
-        chunks = []
-        for i in group:
-            chunks.append(inputs[i].source[inputs[i].body_offset :])
-            # a footnote marker in a summary points into the body: not part of the claim
-            chunks.append(FOOTNOTE_RE.sub("", inputs[i].summary or ""))
-        return parse_group(chunks)
-
     results: list[FileScan | None] = [None] * len(inputs)
+    done = 0
     with ThreadPoolExecutor(workers) as pool:
-        pending = [pool.submit(parse, g) for g in groups]
+        pending = [pool.submit(parse_group, _chunks([inputs[i] for i in g])) for g in groups]
         for group in groups:
             parsed = pending.pop(0).result()  # drop each batch's AST once it is walked
             for n, i in enumerate(group):
                 results[i] = _scan_one(inputs[i], parsed[2 * n], parsed[2 * n + 1])
             del parsed
+            done += len(group)
+            if progress is not None:
+                progress(done, len(inputs))
     return [r for r in results if r is not None]
+
+
+def _chunks(items: Sequence[ScanInput]) -> list[str]:
+    """Body, then summary, of each file: what one pandoc process parses."""
+    chunks = []
+    for item in items:
+        chunks.append(item.source[item.body_offset :])
+        # a footnote marker in a summary points into the body: not part of the claim
+        chunks.append(FOOTNOTE_RE.sub("", item.summary or ""))
+    return chunks
 
 
 def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str) -> FileScan:

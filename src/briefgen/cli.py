@@ -85,6 +85,31 @@ def cli() -> None:
     """
 
 
+class ScanProgress:
+    """A progress bar on stderr while a check parses many files (only on a terminal, and
+    only when there are enough files to wait for); silent otherwise."""
+
+    MIN_FILES = 50
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.MIN_FILES or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label="checking", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __enter__(self) -> ScanProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 def load(project_dir: Path | None) -> Any:
     from briefgen.project import find_root, load_project
 
@@ -120,7 +145,8 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
     from briefgen.check import check as run_check
 
     project = load(project_dir)
-    result = run_check(project, briefs, readability=fmt == "json")
+    with ScanProgress() as progress:
+        result = run_check(project, briefs, readability=fmt == "json", progress=progress)
     summary = result.summary(result.bibliography.keys)
     findings = result.findings
     if fmt == "json":
@@ -209,18 +235,28 @@ def build(
         )
     outdir = output if output is not None else project.root / "build"
 
-    if sys.stderr.isatty() and len(names) > 1:
-        with click.progressbar(length=len(names), label="building", file=sys.stderr) as bar:
+    with ScanProgress() as scanning:
+        if sys.stderr.isatty() and len(names) > 1:
+            with click.progressbar(length=len(names), label="building", file=sys.stderr) as bar:
 
-            def progress(message: str) -> None:
-                bar.update(1)
-                bar.label = message.split(":")[0]
+                def progress(message: str) -> None:
+                    bar.update(1)
+                    bar.label = message.split(":")[0]
 
-            outcome = build_briefs(project, names, wanted, outdir, draft, progress, force)
-    else:
-        outcome = build_briefs(
-            project, names, wanted, outdir, draft, lambda m: click.echo(m, err=True), force
-        )
+                outcome = build_briefs(
+                    project, names, wanted, outdir, draft, progress, force, scanning
+                )
+        else:
+            outcome = build_briefs(
+                project,
+                names,
+                wanted,
+                outdir,
+                draft,
+                lambda m: click.echo(m, err=True),
+                force,
+                scanning,
+            )
     errors = [f for f in outcome.findings if f.severity == "error"]
     if errors and not draft:
         click.echo(report.as_text(outcome.findings, outcome.summary), err=True)

@@ -169,6 +169,11 @@ class Project:
 
 
 def relpath(root: Path, path: Path) -> str:
+    if ".." not in path.parts:
+        try:  # the common case, a file found under the (resolved) root: no system calls
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
