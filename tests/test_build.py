@@ -11,7 +11,7 @@ import docx
 import pypdf
 import pytest
 
-from tests.conftest import PROJECTS, invoke
+from tests.conftest import PROJECTS, REPO, invoke
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +127,25 @@ def test_builds_are_byte_reproducible(project, monkeypatch) -> None:  # type: ig
         assert (first / "build" / name).read_bytes() == (second / "build" / name).read_bytes(), name
 
 
+def test_brief_date_fixes_every_date_inside_the_outputs(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Without SOURCE_DATE_EPOCH, the brief's date: is the documents' own date (the DOCX's
+    created/modified properties, the PDF's creation date), not the time of the build."""
+    import zipfile
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = project("basic")
+    result = invoke(["build", "note", "--to", "pdf,docx", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    core = zipfile.ZipFile(root / "build" / "note.docx").read("docProps/core.xml").decode()
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2026-11-23T00:00:00Z' in core
+    assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-23T00:00:00Z' in core
+    assert (
+        pypdf.PdfReader(root / "build" / "note.pdf")
+        .metadata["/CreationDate"]
+        .startswith("D:20261123000000")
+    )
+
+
 def test_bad_format_is_a_usage_error(project) -> None:  # type: ignore[no-untyped-def]
     result = invoke(["build", "--all", "--to", "pdf,odt", "--project", str(project("basic"))])
     assert result.exit_code == 2
@@ -160,3 +179,81 @@ def test_unchanged_brief_is_not_rendered_again(project) -> None:  # type: ignore
         "note: TLP:CLEAR"
         in invoke(["build", "note", "--to", "html", "--project", str(root)]).stderr
     )
+
+
+def test_expected_marking_is_the_checks_for_every_example_brief() -> None:
+    from briefgen.build import expected_marking
+    from briefgen.check import check
+    from briefgen.project import load_project
+
+    for root in (REPO, PROJECTS / "basic"):
+        project = load_project(root)
+        result = check(project)
+        for name, brief in project.briefs.items():
+            assert expected_marking(project, brief) == result.briefs[name].marking, name
+
+
+def test_a_wrong_marking_guess_is_rendered_again(project) -> None:  # type: ignore[no-untyped-def]
+    """The marking guessed to render ahead of the check reads an audience block that is in
+    fact inside a code block; the check says TLP:CLEAR and the outputs must say so too."""
+    root = project("basic")
+    section = root / "briefs" / "sections" / "cooperation.md"
+    section.write_text(
+        section.read_text(encoding="utf-8")
+        + '\n~~~\n::: {.audience only="ministers" marking="TLP:GREEN"}\n:::\n~~~\n',
+        encoding="utf-8",
+    )
+    from briefgen.build import expected_marking
+    from briefgen.project import load_project
+
+    loaded = load_project(root)
+    assert expected_marking(loaded, loaded.briefs["note"]) == "TLP:GREEN"
+    result = invoke(["build", "note", "--to", "pdf,html", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "note: TLP:CLEAR" in result.stderr
+    pages = pdf_pages(root / "build" / "note.pdf")
+    assert all("TLP:CLEAR" in page for page in pages)
+    assert "\n".join(pages).count("TLP:GREEN") == 1  # the code block's text only
+    html = (root / "build" / "note.html").read_text(encoding="utf-8")
+    assert '<meta name="classification" content="TLP:CLEAR" />' in html
+    manifest = json.loads((root / "build" / "note.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["marking"] == "TLP:CLEAR"
+
+
+def test_bibliography_subset_keeps_strings_and_cited_entries_only() -> None:
+    from briefgen.bibliography import cited_keys, subset
+
+    text = (
+        "% a comment\n@string{eu = {European Union}}\n"
+        "@report{a, author = {{Europol}}, title = {A {IOCTA}}, institution = eu, year = 2019}\n"
+        "@report{b, author = {X}, title = {B}, year = 2020}\n"
+        "@comment{a, not an entry}\n"
+    )
+    part = subset(text, {"a"})
+    assert part is not None
+    assert "@string{eu" in part and "@report{a," in part
+    assert "@report{b," not in part and "@comment" not in part
+    assert subset("@report{a, title = {open}\n", {"a"}) is None  # unbalanced: use it whole
+    assert cited_keys("As @smith2020. said [see @{odd key}; @doe-2021, p. 3].") >= {
+        "smith2020",
+        "odd key",
+        "doe-2021",
+    }
+
+
+def test_a_brief_renders_the_same_with_its_bibliography_subset(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """citeproc gets only the entries a brief may cite; the output must not change."""
+    import briefgen.render as render
+
+    first = project("basic")
+    second = first.parent / "again"
+    shutil.copytree(first, second)
+    outputs = []
+    for root in (first, second):
+        if root == second:
+            monkeypatch.setattr(render, "subset", lambda text, keys: None)
+        result = invoke(["build", "note", "--to", "html", "--project", str(root)])
+        assert result.exit_code == 0, result.output
+        outputs.append((root / "build" / "note.html").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"References" in outputs[0]

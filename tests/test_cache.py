@@ -17,9 +17,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = cache.scan_files
 
-    def spy(inputs, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(inputs, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(len(inputs))
-        return real(inputs, **kwargs)
+        return real(inputs, *args, **kwargs)
 
     monkeypatch.setattr(cache, "scan_files", spy)
     monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)

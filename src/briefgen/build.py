@@ -3,19 +3,22 @@
 
 from __future__ import annotations
 
+import os
+import re
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.assemble import DraftMark, assemble
+from briefgen.assemble import Assembled, DraftMark, assemble
 from briefgen.check import check, included
-from briefgen.claims import WORD_RE, FileScan, Locator, Progress
+from briefgen.claims import WORD_RE, AudienceBlock, FileScan, Locator, Progress, split_names
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
-from briefgen.project import Brief, Project, Section
-from briefgen.render import BuildOutput, build_brief, build_key, up_to_date
+from briefgen.project import Brief, Project, Section, marking_rank, parse_marking
+from briefgen.render import BuildOutput, build_key, render_outputs, up_to_date, write_outputs
 
 
 @dataclass
@@ -36,44 +39,126 @@ def build_briefs(
     force: bool = False,
     scan_progress: Progress | None = None,
 ) -> BuildOutcome:
-    """Check, then build each brief whose outputs are missing or stale (all with force)."""
-    result = check(project, names, progress=scan_progress)
-    outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
-    if result.errors and not draft:
-        return outcome
-    try:
-        ensure_writable(outdir)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise RenderError(
-            f"cannot write to {outdir}: {reason}; choose another directory with -o"
-        ) from None
-    remove_stale_temporaries(outdir)
+    """Check, then build each brief whose outputs are missing or stale (all with force).
 
-    def one(name: str) -> tuple[str, BuildOutput | None, str]:
-        brief = project.briefs[name]
-        stats = result.briefs[name]
-        marks = _draft_marks(project, brief, result.scans) if draft else None
-        assembled = assemble(project, brief, stats.marking, marks)
-        key = build_key(project, assembled)
-        if not force and up_to_date(outdir, brief, key, formats):
-            return name, None, f"{name}: up to date"
-        claims = brief_claims(brief, result.scans, result.bibliography.keys)
-        built = build_brief(project, brief, assembled, formats, outdir, claims, key)
-        files = ", ".join(_show(p) for p in built.outputs.values())
-        return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
-
-    names = [n for n in names if n in result.briefs]
+    Rendering does not wait for the check: each brief is assembled with the marking the
+    check is expected to give (``expected_marking``) and rendered while the check parses the
+    sections. Nothing is written until the check has passed and confirmed that marking; a
+    brief whose marking turns out different is assembled and rendered again.
+    """
+    names = list(dict.fromkeys(names))
+    cancelled, checked = threading.Event(), threading.Event()
+    ahead: dict[str, tuple[Assembled, Future[dict[str, bytes]] | None]] = {}
     # Independent briefs render side by side; each already runs its formats in parallel.
     with ThreadPoolExecutor(max_workers=min(2, len(names)) or 1) as pool:
-        for name, built, message in pool.map(one, names):
-            if built is None:
-                outcome.skipped.append(name)
+        if not draft:  # draft marks come from the check: those builds wait for it
+            for name in names:
+                brief = project.briefs.get(name)
+                if brief is None:
+                    continue
+                assembled = assemble(project, brief, expected_marking(project, brief), None)
+                skip = not force and up_to_date(
+                    outdir, brief, build_key(project, assembled), formats
+                )
+                future = None
+                if not skip:
+                    future = pool.submit(
+                        render_outputs, project, brief, assembled, formats, cancelled, checked
+                    )
+                ahead[name] = (assembled, future)
+        # while PDFs render ahead, the check leaves them a core
+        jobs = max(1, (os.cpu_count() or 1) - 1) if ahead else None
+        try:
+            result = check(project, names, progress=scan_progress, jobs=jobs)
+            if result.errors and not draft:
+                cancelled.set()
+        except BaseException:
+            cancelled.set()
+            raise
+        finally:
+            checked.set()
+        outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
+        if result.errors and not draft:
+            return outcome
+        try:
+            ensure_writable(outdir)
+        except OSError as exc:
+            cancelled.set()
+            reason = exc.strerror or str(exc)
+            raise RenderError(
+                f"cannot write to {outdir}: {reason}; choose another directory with -o"
+            ) from None
+        remove_stale_temporaries(outdir)
+
+        def one(name: str) -> tuple[str, BuildOutput | None, str]:
+            brief = project.briefs[name]
+            stats = result.briefs[name]
+            guess: Assembled | None = None
+            future: Future[dict[str, bytes]] | None = None
+            if name in ahead:
+                guess, future = ahead[name]
+            if guess is not None and guess.metadata["marking"] == stats.marking:
+                assembled = guess
+            else:  # a draft, or the marking was not the expected one
+                marks = _draft_marks(project, brief, result.scans) if draft else None
+                assembled = assemble(project, brief, stats.marking, marks)
+                future = None
+            key = build_key(project, assembled)
+            if not force and up_to_date(outdir, brief, key, formats):
+                return name, None, f"{name}: up to date"
+            claims = brief_claims(brief, result.scans, result.bibliography.keys)
+            if future is not None:
+                results = future.result()
             else:
-                outcome.built.append(built)
-            if progress is not None:
-                progress(message)
+                results = render_outputs(project, brief, assembled, formats)
+            built = write_outputs(project, brief, assembled, results, outdir, claims, key)
+            files = ", ".join(_show(p) for p in built.outputs.values())
+            return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
+
+        wanted = [n for n in names if n in result.briefs]
+        with ThreadPoolExecutor(max_workers=min(2, len(wanted)) or 1) as writers:
+            for name, built, message in writers.map(one, wanted):
+                if built is None:
+                    outcome.skipped.append(name)
+                else:
+                    outcome.built.append(built)
+                if progress is not None:
+                    progress(message)
     return outcome
+
+
+_FENCE_ATTRS = re.compile(r"^[ \t]*:{3,}[ \t]*\{([^}\n]*)\}", re.M)
+_ATTR = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
+
+
+def expected_marking(project: Project, brief: Brief) -> str:
+    """The marking the check will give the brief, read without pandoc: the highest of its
+    sections' markings and of the audience blocks (``::: {.audience marking=...}``) its
+    audience sees. Only a guess for rendering ahead of the check, which has the last word."""
+    marking = "TLP:CLEAR"
+    for sid in brief.sections:
+        section = project.sections.get(sid)
+        if section is None:
+            continue
+        found = [section.marking]
+        for fence in _FENCE_ATTRS.finditer(section.source, section.body_offset):
+            attrs = fence.group(1)
+            if not re.search(r"(?<![\w-])\.audience(?![\w-])", attrs):
+                continue
+            values = {m[1]: m[2] or m[3] or m[4] for m in _ATTR.finditer(attrs)}
+            block = AudienceBlock(
+                split_names(values.get("only", "")),
+                split_names(values.get("except", "")),
+                values.get("marking"),
+                0,
+            )
+            block_marking = parse_marking(block.marking) if block.marking else None
+            if block_marking and block.admits(brief.audience):
+                found.append(block_marking)
+        for m in found:
+            if marking_rank(m) > marking_rank(marking):
+                marking = m
+    return marking
 
 
 def _show(path: Path) -> str:

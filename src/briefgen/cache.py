@@ -58,17 +58,18 @@ def scan_cached(
     inputs: Sequence[ScanInput],
     use_cache: bool = True,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> list[FileScan]:
     """Scan with the cache: only files whose key is new go through pandoc."""
     if not use_cache or not enabled():
-        return scan_files(inputs, progress=progress)
+        return scan_files(inputs, jobs, progress)
     directory = root / CACHE_DIR / f"scan-{FORMAT}"
     pandoc = _pandoc_identity()
     keys = [entry_key(item, pandoc) for item in inputs]
     results: list[FileScan | None] = [_read(directory / f"{k}.json") for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:
-        fresh = scan_files([inputs[i] for i in missing], progress=progress)
+        fresh = scan_files([inputs[i] for i in missing], jobs, progress)
         for i, scan in zip(missing, fresh, strict=True):
             results[i] = scan
             if scan.error is None:

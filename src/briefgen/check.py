@@ -75,11 +75,13 @@ def check(
     use_cache: bool = True,
     readability: bool = True,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> CheckResult:
     """Check the whole project, or only what the named briefs include.
 
     ``readability=False`` skips the reading grade where no audience sets a reading_level
-    (loading the hyphenation dictionary costs more than a warm check).
+    (loading the hyphenation dictionary costs more than a warm check). ``jobs``: pandoc
+    processes to parse with (default: one per core).
     """
     config = project.config
     bib = load_bibliography(config.bibliography, project.rel(config.bibliography))
@@ -110,7 +112,7 @@ def check(
     scans = dict(
         zip(
             (s.id for s in sections),
-            scan_cached(project.root, inputs, use_cache, progress),
+            scan_cached(project.root, inputs, use_cache, progress, jobs),
             strict=True,
         )
     )

@@ -374,8 +374,8 @@ class _FileWalker:
             line = self._fence_line()
             self.blocks.append(
                 AudienceBlock(
-                    only=_names(attrs.get("only", "")),
-                    exclude=_names(attrs.get("except", "")),
+                    only=split_names(attrs.get("only", "")),
+                    exclude=split_names(attrs.get("except", "")),
                     marking=attrs.get("marking"),
                     line=line,
                 )
@@ -571,7 +571,7 @@ class _FileWalker:
             # Image: alt text is not prose of the sentence
 
 
-def _names(value: str) -> tuple[str, ...]:
+def split_names(value: str) -> tuple[str, ...]:
     return tuple(n for n in re.split(r"[\s,]+", value) if n)
 
 

@@ -15,8 +15,9 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,12 +25,14 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.assemble import MARKING_COLOURS, Assembled, brief_date, template_path
+from briefgen.bibliography import cited_keys, subset
 from briefgen.claims import READER, pandoc_path
 from briefgen.errors import RenderError
 from briefgen.files import sha256, write_atomic
 from briefgen.project import Brief, Project
 
 FORMATS = ("pdf", "docx", "html")
+FORMAT_FILTERS = ("brief.lua", "citations.lua")  # run by outputs.lua for each format
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,18 @@ def typst_version() -> str:
     return str(getattr(typst, "__version__", "?"))
 
 
-def run_pandoc(args: Sequence[str], text: str, cwd: Path) -> bytes:
+def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None = None) -> bytes:
+    """Run pandoc; ``timestamp`` becomes its SOURCE_DATE_EPOCH (the DOCX's dates)."""
+    env = None
+    if timestamp is not None:
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
     try:
         proc = subprocess.run(
             [pandoc_path(), *args],
             input=text.encode("utf-8"),
             capture_output=True,
             cwd=cwd,
+            env=env,
             check=False,
         )
     except OSError as exc:
@@ -75,61 +83,94 @@ def run_pandoc(args: Sequence[str], text: str, cwd: Path) -> bytes:
 # --------------------------------------------------------------------------- formats
 
 
-def resolve(project: Project, assembled: Assembled) -> str:
-    """Parse the assembled Markdown once: drop other audiences' blocks, resolve citations.
-
-    Returns pandoc's JSON AST, from which every format is written.
+def render_formats(
+    project: Project, assembled: Assembled, formats: Sequence[str], timestamp: int | None = None
+) -> dict[str, bytes]:
+    """Write the assembled brief in several formats ("typst", "docx", "html") with one
+    pandoc process: it reads the Markdown, drops other audiences' blocks (audience.lua,
+    before citeproc, so the references list only what the brief keeps), resolves the
+    citations once, then runs the per-format filters and writers (templates/outputs.lua).
     """
+    with tempfile.TemporaryDirectory(prefix="briefgen-") as tmp:
+        bibliography = _brief_bibliography(project, assembled, Path(tmp))
+        return _render_formats(project, assembled, formats, timestamp, bibliography)
+
+
+def _brief_bibliography(project: Project, assembled: Assembled, tmp: Path) -> str:
+    """The bibliography citeproc gets: only the entries the brief may cite, written to
+    ``tmp`` (the same output, less to read), or the project's file when it cannot be cut."""
+    whole = project.rel(project.config.bibliography)
+    if "nocite" in assembled.markdown:  # entries listed without being cited
+        return whole
+    try:
+        text = project.config.bibliography.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return whole  # the check has reported it
+    part = subset(text, cited_keys(assembled.markdown))
+    if part is None:
+        return whole
+    path = tmp / "references.bib"
+    path.write_text(part, encoding="utf-8")
+    return str(path)
+
+
+def _render_formats(
+    project: Project,
+    assembled: Assembled,
+    formats: Sequence[str],
+    timestamp: int | None,
+    bibliography: str,
+) -> dict[str, bytes]:
     config = project.config
+    root = project.root
+    filters = "\n".join(str(template_path(root, name)) for name in FORMAT_FILTERS)
+    ministerial = assembled.look == "ministerial"
     args = [
         "--from",
         READER,
         "--to",
-        "json",
+        str(template_path(root, "outputs.lua")),
         "--sandbox",
-        # order matters: audience blocks are dropped before citeproc lists references
         "--lua-filter",
-        str(template_path(project.root, "audience.lua")),
+        str(template_path(root, "audience.lua")),
         "--citeproc",
         "--bibliography",
-        project.rel(config.bibliography),
+        bibliography,
         "--csl",
         str(config.csl),
         "--resource-path",
-        str(project.root),
+        str(root),
+        "--variable",
+        f"briefgen-formats={' '.join(formats)}",
+        "--variable",
+        f"briefgen-filters={filters}",
+        "--variable",
+        f"briefgen-toc={'' if ministerial else '1'}",
+        "--variable",
+        f"briefgen-numbered={'' if ministerial else '1'}",
+        "--output",
+        "-",
     ]
-    return run_pandoc(args, assembled.markdown, project.root).decode("utf-8")
+    if "typst" in formats:
+        args += ["--variable", f"briefgen-typst={template_path(root, 'brief.typst')}"]
+    if "html" in formats:
+        args += ["--variable", f"briefgen-html={template_path(root, 'brief.html')}"]
+    if "docx" in formats:
+        args += ["--reference-doc", str(template_path(root, "reference.docx"))]
+    return _unpack(run_pandoc(args, assembled.markdown, root, timestamp))
 
 
-def _common_args(project: Project) -> list[str]:
-    return [
-        "--from",
-        "json",
-        "--standalone",
-        "--sandbox",
-        "--lua-filter",
-        str(template_path(project.root, "brief.lua")),
-        "--lua-filter",
-        str(template_path(project.root, "citations.lua")),
-        "--resource-path",
-        str(project.root),
-    ]
-
-
-def _look_args(assembled: Assembled) -> list[str]:
-    return [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
-
-
-def render_typst(project: Project, assembled: Assembled, ast: str) -> str:
-    args = [
-        *_common_args(project),
-        *_look_args(assembled),
-        "--to",
-        "typst-citations",  # citations are already resolved by citeproc
-        "--template",
-        str(template_path(project.root, "brief.typst")),
-    ]
-    return run_pandoc(args, ast, project.root).decode("utf-8")
+def _unpack(data: bytes) -> dict[str, bytes]:
+    """outputs.lua's container: "<format> <length>\n" then that many bytes, repeated."""
+    parts: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(data):
+        newline = data.index(b"\n", pos)
+        name, length = data[pos:newline].decode("ascii").split()
+        start = newline + 1
+        parts[name] = data[start : start + int(length)]
+        pos = start + int(length)
+    return parts
 
 
 def compile_pdf(project: Project, typst_source: str, timestamp: int | None) -> bytes:
@@ -149,42 +190,16 @@ def compile_pdf(project: Project, typst_source: str, timestamp: int | None) -> b
     return bytes(pdf)
 
 
-def render_pdf(project: Project, assembled: Assembled, ast: str, timestamp: int | None) -> bytes:
-    return compile_pdf(project, render_typst(project, assembled, ast), timestamp)
-
-
-def render_docx(project: Project, assembled: Assembled, ast: str) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="briefgen-") as tmp:
-        out = Path(tmp) / "out.docx"
-        args = [
-            *_common_args(project),
-            *_look_args(assembled),
-            *([] if assembled.look == "ministerial" else ["--number-sections"]),
-            "--to",
-            "docx",
-            "--reference-doc",
-            str(template_path(project.root, "reference.docx")),
-            "--output",
-            str(out),
-        ]
-        run_pandoc(args, ast, project.root)
-        data = out.read_bytes()
-    marking = str(assembled.metadata["marking"])
-    return stamp_docx(data, marking, draft=bool(assembled.metadata.get("draft")))
-
-
-def render_html(project: Project, assembled: Assembled, ast: str) -> bytes:
-    args = [
-        *_common_args(project),
-        *_look_args(assembled),
-        *([] if assembled.look == "ministerial" else ["--number-sections"]),
-        "--to",
-        "html5",
-        "--template",
-        str(template_path(project.root, "brief.html")),
-        "--section-divs",
-    ]
-    return run_pandoc(args, ast, project.root)
+def render_office(
+    project: Project, assembled: Assembled, formats: Sequence[str], timestamp: int | None = None
+) -> dict[str, bytes]:
+    """DOCX and/or HTML from one pandoc process; the DOCX gets its marking stamped."""
+    results = render_formats(project, assembled, formats, timestamp)
+    if "docx" in results:
+        marking = str(assembled.metadata["marking"])
+        draft = bool(assembled.metadata.get("draft"))
+        results["docx"] = stamp_docx(results["docx"], marking, draft=draft)
+    return results
 
 
 _MARKING_RUN = re.compile(r"<w:r>(?:(?!</w:r>).)*?BRIEFGEN-MARKING</w:t></w:r>", re.S)
@@ -229,6 +244,7 @@ def stamp_docx(data: bytes, marking: str, draft: bool = False) -> bytes:
 
 
 TEMPLATE_FILES = (
+    "outputs.lua",
     "audience.lua",
     "brief.lua",
     "citations.lua",
@@ -271,29 +287,65 @@ def up_to_date(outdir: Path, brief: Brief, key: str, formats: Iterable[str]) -> 
     return True
 
 
-def build_brief(
+class Cancelled(Exception):
+    """A rendering started ahead of the check, which then refused the brief."""
+
+
+def render_outputs(
     project: Project,
     brief: Brief,
     assembled: Assembled,
     formats: Iterable[str],
+    cancelled: threading.Event | None = None,
+    office_after: threading.Event | None = None,
+) -> dict[str, bytes]:
+    """Every requested format's bytes, rendered in parallel; nothing is written.
+
+    The PDF path (pandoc to Typst, then the Typst compile) is the long one: it runs in its
+    own pandoc process, beside one that writes DOCX and HTML together. A rendering started
+    ahead of the check passes ``office_after`` (the DOCX/HTML process waits for it, leaving
+    the cores to the check and the PDF path) and ``cancelled`` (set when the check refuses
+    the brief: what has not started yet raises Cancelled instead).
+    """
+    formats = [f for f in FORMATS if f in set(formats)]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    timestamp = int(epoch) if epoch.isdigit() else dt_timestamp(brief_date(brief))
+    office = [f for f in formats if f in ("docx", "html")]
+
+    def pdf() -> dict[str, bytes]:
+        source = render_formats(project, assembled, ["typst"], timestamp)["typst"]
+        if cancelled is not None and cancelled.is_set():
+            raise Cancelled(brief.name)
+        return {"pdf": compile_pdf(project, source.decode("utf-8"), timestamp)}
+
+    def docx_html() -> dict[str, bytes]:
+        if office_after is not None:
+            office_after.wait()
+        if cancelled is not None and cancelled.is_set():
+            raise Cancelled(brief.name)
+        return render_office(project, assembled, office, timestamp)
+
+    jobs: list[Callable[[], dict[str, bytes]]] = []
+    if "pdf" in formats:
+        jobs.append(pdf)
+    if office:
+        jobs.append(docx_html)
+    with ThreadPoolExecutor(max_workers=len(jobs) or 1) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        produced = {k: v for future in futures for k, v in future.result().items()}
+    return {f: produced[f] for f in formats}
+
+
+def write_outputs(
+    project: Project,
+    brief: Brief,
+    assembled: Assembled,
+    results: dict[str, bytes],
     outdir: Path,
     claims: dict[str, int],
-    key: str | None = None,
+    key: str,
 ) -> BuildOutput:
-    """Render every requested format (in parallel), then write outputs and manifest."""
-    formats = [f for f in FORMATS if f in set(formats)]
-    key = key or build_key(project, assembled)
-    timestamp = int(os.environ.get("SOURCE_DATE_EPOCH") or dt_timestamp(brief_date(brief)))
-    ast = resolve(project, assembled)
-    jobs = {
-        "pdf": lambda: render_pdf(project, assembled, ast, timestamp),
-        "docx": lambda: render_docx(project, assembled, ast),
-        "html": lambda: render_html(project, assembled, ast),
-    }
-    with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
-        futures = {f: pool.submit(jobs[f]) for f in formats}
-        results = {f: fut.result() for f, fut in futures.items()}
-
+    """Write rendered outputs (atomically), then the manifest that records them."""
     outputs: dict[str, Path] = {}
     for fmt, data in results.items():
         path = outdir / f"{brief.name}.{fmt}"
@@ -309,6 +361,21 @@ def build_brief(
     document["outputs"] = dict(sorted({**_kept_outputs(manifest, key, outdir), **hashes}.items()))
     write_atomic(manifest, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
     return BuildOutput(brief.name, outputs, manifest)
+
+
+def build_brief(
+    project: Project,
+    brief: Brief,
+    assembled: Assembled,
+    formats: Iterable[str],
+    outdir: Path,
+    claims: dict[str, int],
+    key: str | None = None,
+) -> BuildOutput:
+    """Render every requested format (in parallel), then write outputs and manifest."""
+    results = render_outputs(project, brief, assembled, formats)
+    key = key or build_key(project, assembled)
+    return write_outputs(project, brief, assembled, results, outdir, claims, key)
 
 
 def _kept_outputs(manifest: Path, key: str, outdir: Path) -> dict[str, str]:
