@@ -363,21 +363,6 @@ def write_outputs(
     return BuildOutput(brief.name, outputs, manifest)
 
 
-def build_brief(
-    project: Project,
-    brief: Brief,
-    assembled: Assembled,
-    formats: Iterable[str],
-    outdir: Path,
-    claims: dict[str, int],
-    key: str | None = None,
-) -> BuildOutput:
-    """Render every requested format (in parallel), then write outputs and manifest."""
-    results = render_outputs(project, brief, assembled, formats)
-    key = key or build_key(project, assembled)
-    return write_outputs(project, brief, assembled, results, outdir, claims, key)
-
-
 def _kept_outputs(manifest: Path, key: str, outdir: Path) -> dict[str, str]:
     """Outputs of other formats from an earlier build of the same inputs, still on disk."""
     try:
