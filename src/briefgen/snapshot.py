@@ -1,0 +1,101 @@
+"""The last check's result, reused while none of its inputs has changed.
+
+``briefgen check`` runs on every save and every push, mostly over files that did not change
+since the last run. The scan cache (cache.py) saves pandoc's parse of each file, but loading
+1,000 section files and their cached scans still costs more than it should. So ``check``
+also stores its whole result, keyed by everything a check reads:
+
+- the bytes of briefgen.yaml, of the bibliography and the CSL style it names, and of every
+  file in briefs/ and briefs/sections/ (with the directories' listings, so an added,
+  removed or renamed file is a change);
+- the brief names asked for and whether the reading grade is wanted;
+- the code that computes the result: Python, briefgen's own module files and the
+  libraries the check uses (by size and modification time), and pandoc's binary.
+
+Any difference is a miss, and a miss runs the full check. One entry is kept per set of
+brief names, under ``.briefgen-cache/check-1/``; the directory is safe to delete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from briefgen.cache import CACHE_DIR, code_identity, enabled
+from briefgen.files import write_atomic
+from briefgen.findings import Finding
+from briefgen.project import BRIEFS_DIR, CONFIG_FILE, SECTIONS_DIR, Config
+
+FORMAT = 1
+
+
+def _key(root: Path, config: Config, names: Sequence[str], readability: bool) -> str:
+    h = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        h.update(f"{label}\0{len(data)}\0".encode())
+        h.update(data)
+
+    add("format", f"{FORMAT}/{code_identity()}/{readability}/{list(names)}".encode())
+    for path in (root / CONFIG_FILE, config.bibliography, config.csl):
+        add(str(path), path.read_bytes() if path.is_file() else b"<missing>")
+    for directory in (root / BRIEFS_DIR, root / SECTIONS_DIR):
+        entries = sorted(os.scandir(directory), key=lambda e: e.name) if directory.is_dir() else []
+        add(f"listing {directory}", "\n".join(e.name for e in entries).encode())
+        for entry in entries:
+            if entry.is_file():
+                with open(entry.path, "rb") as handle:
+                    add(entry.path, handle.read())
+    return h.hexdigest()
+
+
+def _entry(root: Path, names: Sequence[str], readability: bool) -> Path:
+    variant = hashlib.sha256(f"{list(names)}/{readability}".encode()).hexdigest()[:16]
+    return root / CACHE_DIR / f"check-{FORMAT}" / f"{variant}.json"
+
+
+Stored = tuple[list[Finding], dict[str, int], dict[str, Any]]
+
+
+class Snapshot:
+    """One check's entry: its key is taken before the check reads anything, so a file
+    saved while the check runs makes the next check a miss, never a stale hit."""
+
+    def __init__(self, root: Path, config: Config, names: Sequence[str], readability: bool):
+        self.path = _entry(root, names, readability)
+        self.key = _key(root, config, names, readability) if enabled() else None
+
+    def lookup(self) -> Stored | None:
+        """The stored result of the same check over the same inputs, if there is one."""
+        if self.key is None:
+            return None
+        try:
+            data = json.loads(self.path.read_bytes())
+            if data.get("key") != self.key:
+                return None
+            findings = [Finding(*f) for f in data["findings"]]
+            return findings, dict(data["summary"]), dict(data["briefs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def store(self, result: Stored) -> None:
+        """Keep this result for the next identical check (skipped when the project cannot
+        be written: the check still works, it just does not get faster)."""
+        if self.key is None:
+            return
+        findings, summary, briefs = result
+        document = {
+            "key": self.key,
+            "findings": [[f.file, f.line, f.column, f.rule, f.message, f.text] for f in findings],
+            "summary": summary,
+            "briefs": briefs,
+        }
+        try:
+            data = json.dumps(document, separators=(",", ":")).encode("utf-8")
+            write_atomic(self.path, data, durable=False)
+        except OSError:
+            pass
