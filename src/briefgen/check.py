@@ -247,10 +247,19 @@ def _term_pattern(avoid: str) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16)
+def _any_term(avoid: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for every rule: most files use none of the terms, and one search tells."""
+    return re.compile("|".join(f"(?:{_term_pattern(a).pattern})" for a in avoid), re.IGNORECASE)
+
+
 def terminology_findings(project: Project, section: Section) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     locator: Locator | None = None
-    for rule in project.config.terminology:
+    rules = project.config.terminology
+    if not rules or not _any_term(tuple(r.avoid for r in rules)).search(section.source):
+        return out
+    for rule in rules:
         for match in _term_pattern(rule.avoid).finditer(section.source):
             locator = locator or Locator(section.source)
             line, column = locator.position(match.start())
