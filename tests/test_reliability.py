@@ -93,6 +93,25 @@ def test_project_with_nothing_in_it(tmp_path: Path) -> None:
     )
 
 
+def test_a_five_megabyte_section_is_refused_with_what_to_do(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    paragraph = "A claim about cross-border requests stands here [@owen2015tor]. " * 20 + "\n\n"
+    body = paragraph * (5 * 2**20 // len(paragraph) + 1)
+    add(root, "briefs/sections/huge.md", "---\ntitle: Huge\n---\n\n" + body)
+    result = invoke(["check", "--project", str(root)])
+    assert result.exit_code == 1
+    assert (
+        "briefs/sections/huge.md:1:1: error section-file: section is 5.0 MB, over the 1 MB "
+        "a section may hold: split it into several sections" in result.stdout
+    )
+    (root / "briefs/note.yaml").write_text(
+        (root / "briefs/note.yaml").read_text() + "  - huge\n", encoding="utf-8"
+    )
+    build = invoke(["build", "note", "--project", str(root)])
+    assert build.exit_code == 1
+    assert not (root / "build").exists()
+
+
 def test_ten_thousand_footnotes(project) -> None:  # type: ignore[no-untyped-def]
     root = project("basic")
     claims = "".join(f"Claim {i} stands here.[^{i}]\n\n" for i in range(10_000))
@@ -242,3 +261,15 @@ def test_section_loader_never_crashes(tmp_path_factory, text: str) -> None:  # t
     path.write_text("---\n" + text + "\n---\nBody.\n", encoding="utf-8")
     with contextlib.suppress(BriefgenError):
         load_section(path, root, ["ministers"])
+
+
+def test_a_brief_with_a_broken_section_is_refused_not_built_without_it(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    add(root, "briefs/sections/anonymity.md", "---\ntitle: [unclosed\n---\nBody.\n")
+    result = invoke(["check", "note", "--project", str(root)])
+    assert result.exit_code == 1
+    assert (
+        "briefs/sections/anonymity.md:3:1: error front-matter: YAML syntax error" in result.stdout
+    )
+    assert invoke(["build", "note", "--project", str(root)]).exit_code == 1
+    assert not (root / "build").exists()

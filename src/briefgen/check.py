@@ -13,6 +13,7 @@ from briefgen.claims import FileScan, Locator, Progress, ScanInput
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.project import (
     ALL_AUDIENCES,
+    SECTIONS_DIR,
     Brief,
     Project,
     Section,
@@ -104,7 +105,9 @@ def check(
     else:
         wanted = {sid for b in briefs for sid in b.sections}
         sections = [s for s in project.sections.values() if s.id in wanted]
+        # a wanted section that failed to load still has its findings reported
         rels = {s.rel for s in sections} | {b.rel for b in briefs}
+        rels |= {f"{SECTIONS_DIR}/{sid}.md" for sid in wanted}
         findings.extend(f for f in project.findings if f.file in rels)
         audiences = {b.audience for b in briefs}
 

@@ -22,6 +22,9 @@ from briefgen.errors import ConfigError
 from briefgen.findings import Finding, did_you_mean
 
 CONFIG_FILE = "briefgen.yaml"
+# About 170,000 words: far beyond any briefing section, and it keeps a check quick (and its
+# memory bounded) whatever lands in the sections directory.
+MAX_SECTION_BYTES = 2**20
 BRIEFS_DIR = "briefs"
 SECTIONS_DIR = "briefs/sections"
 
@@ -479,6 +482,14 @@ def load_section(
         raw = path.read_bytes()
     except OSError as exc:
         problem(1, f"cannot read file: {exc.strerror}", "section-file")
+        return None, findings
+    if len(raw) > MAX_SECTION_BYTES:
+        problem(
+            1,
+            f"section is {len(raw) / 2**20:.1f} MB, over the {MAX_SECTION_BYTES // 2**20} MB "
+            "a section may hold: split it into several sections",
+            "section-file",
+        )
         return None, findings
     try:
         source = raw.decode("utf-8")
