@@ -1,7 +1,7 @@
 """Run every benchmark script and print one table of figures, baselines, ratios and targets.
 
 python benchmarks/run_all.py            # full sizes (1,000 sections; growth up to 5,000)
-python benchmarks/run_all.py --quick    # 200 sections; growth at 100 and 200 only
+python benchmarks/run_all.py --quick    # 200 sections; growth at 200, 400 and 800
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 def plan(quick: bool) -> list[list[str]]:
     """Each script with its arguments."""
     n = "200" if quick else "1000"
-    sizes = "100,200" if quick else "100,1000,5000"
+    sizes = "200,400,800" if quick else "100,1000,5000"
     return [
         ["bench_check_cold.py", "--sections", n],
         ["bench_growth.py", "--sizes", sizes],

@@ -136,9 +136,9 @@ def test_one_sentence_shortcut_agrees_with_the_splitter(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("Child pornography CSAM ßİı\n-_")), max_size=80))
 def test_terminology_prefilter_never_hides_a_finding(text: str) -> None:
-    """The one-pattern search that skips clean files must agree with the rules one by one."""
+    """The one-pattern search that skips clean files must find whatever a rule finds."""
     from briefgen.check import _any_term, _term_pattern
 
     avoid = ("child pornography", "CSAM", "ı")
-    each = any(_term_pattern(a).search(text) for a in avoid)
-    assert bool(_any_term(avoid).search(text)) == each
+    if any(_term_pattern(a).search(text) for a in avoid):
+        assert _any_term(avoid).search(text)
