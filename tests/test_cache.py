@@ -86,3 +86,35 @@ def test_cache_can_be_turned_off(project, counted: list[int], monkeypatch) -> No
     findings(root)
     findings(root)
     assert not (root / ".briefgen-cache").exists()
+
+
+def test_front_matter_memo_gives_the_same_sections(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import REPO
+
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    root = project("basic")
+    for source in (REPO, root):
+        first = load_project(source)  # parses every front matter (and fills the memo)
+        again = load_project(source)  # reads them from the memo
+        assert again.sections == first.sections
+        assert again.findings == first.findings
+    assert (root / ".briefgen-cache" / "front-matter-1.json").is_file()
+
+
+def test_front_matter_memo_follows_the_defined_audiences(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    root = project("basic")
+    section = root / "briefs/sections/anonymity.md"
+    section.write_text(
+        section.read_text(encoding="utf-8").replace("audiences: [all]", "audiences: [ministers]"),
+        encoding="utf-8",
+    )
+    assert "audiences: [ministers]" in section.read_text(encoding="utf-8")
+    assert load_project(root).findings == ()
+    config = root / "briefgen.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  ministers:", "  cabinet:"),
+        encoding="utf-8",
+    )
+    rules = [f.rule for f in load_project(root).findings]
+    assert "unknown-audience" in rules

@@ -120,12 +120,13 @@ def _write(path: Path, scan: FileScan) -> None:
     try:
         data = json.dumps(_encode(scan), separators=(",", ":")).encode("utf-8")
         write_atomic(path, data, durable=False)  # a lost entry is only a cache miss
-        _ignore_file(path.parent.parent)
+        mark_ignored(path.parent.parent)
     except OSError:
         pass  # a read-only project still checks; it just does not get faster
 
 
-def _ignore_file(cache_root: Path) -> None:
+def mark_ignored(cache_root: Path) -> None:
+    """A .gitignore inside the cache directory, so git never sees what it holds."""
     marker = cache_root / ".gitignore"
     if not marker.exists():
         write_atomic(marker, b"# briefgen's cache: safe to delete\n*\n")

@@ -624,7 +624,9 @@ class ScanInput:
     summary_offset: int | None = None
 
 
-GROUP_BYTES = 128 * 1024  # text per pandoc process: its start-up is ~10 ms, its heap ~0.7 KB per byte
+GROUP_BYTES = (
+    128 * 1024
+)  # text per pandoc process: its start-up is ~10 ms, its heap ~0.7 KB per byte
 
 Progress = Callable[[int, int], None]  # (files scanned so far, files to scan)
 

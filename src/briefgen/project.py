@@ -7,8 +7,11 @@ a project that cannot be used at all (no ``briefgen.yaml``, a broken one) raises
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import importlib.util
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -465,8 +468,83 @@ def split_front_matter(text: str) -> tuple[str, int, int] | None:
     return text[start : match.start()], start, end
 
 
+class FrontMatterMemo:
+    """Sections' front matter as last read without a problem, keyed by the front matter's
+    text, the audiences defined and briefgen's code, under ``.briefgen-cache/``: loading
+    1,000 sections then parses only the front matters that changed. (A front matter with a
+    problem is always parsed again, so its findings carry their lines.)"""
+
+    FILE = "front-matter-1.json"
+
+    def __init__(self, root: Path, audiences: Iterable[str]) -> None:
+        from briefgen.cache import CACHE_DIR, code_identity
+
+        self.path = root / CACHE_DIR / self.FILE
+        self.salt = f"{code_identity()}\0{sorted(audiences)}\0"
+        try:
+            self.old: dict[str, list[Any]] = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            self.old = {}
+        self.new: dict[str, list[Any]] = {}
+
+    def _key(self, fm_text: str) -> str:
+        return hashlib.sha256((self.salt + fm_text).encode("utf-8")).hexdigest()[:32]
+
+    def get(self, fm_text: str) -> list[Any] | None:
+        key = self._key(fm_text)
+        row = self.old.get(key)
+        if row is not None:
+            self.new[key] = row
+        return row
+
+    def put(self, fm_text: str, section: Section, fm_offset: int) -> None:
+        offset = None if section.summary_offset is None else section.summary_offset - fm_offset
+        reviewed = section.reviewed.isoformat() if section.reviewed else None
+        self.new[self._key(fm_text)] = [
+            section.title,
+            section.summary,
+            offset,
+            section.marking,
+            list(section.audiences),
+            section.owner,
+            reviewed,
+        ]
+
+    @staticmethod
+    def section(
+        row: list[Any], sid: str, path: Path, rel: str, source: str, fm_offset: int, body: int
+    ) -> Section:
+        title, summary, offset, marking, auds, owner, reviewed = row
+        return Section(
+            id=sid,
+            path=path,
+            rel=rel,
+            source=source,
+            body_offset=body,
+            title=title,
+            summary=summary,
+            summary_offset=None if offset is None else fm_offset + offset,
+            marking=marking,
+            audiences=tuple(auds),
+            owner=owner,
+            reviewed=dt.date.fromisoformat(reviewed) if reviewed else None,
+        )
+
+    def save(self) -> None:
+        """Keep the entries this load used (so the file never outgrows the project)."""
+        if self.new == self.old:
+            return
+        from briefgen.cache import mark_ignored
+        from briefgen.files import write_atomic
+
+        # a read-only project loads as before, without the memo
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, json.dumps(self.new).encode("utf-8"), durable=False)
+            mark_ignored(self.path.parent)
+
+
 def load_section(
-    path: Path, root: Path, audiences: Iterable[str]
+    path: Path, root: Path, audiences: Iterable[str], memo: FrontMatterMemo | None = None
 ) -> tuple[Section | None, list[Finding]]:
     rel = relpath(root, path)
     findings: list[Finding] = []
@@ -512,6 +590,12 @@ def load_section(
         )
         return None, findings
     fm_text, fm_offset, body_offset = split
+    row = memo.get(fm_text) if memo is not None else None
+    if row is not None:
+        section = FrontMatterMemo.section(
+            row, section_id, path, rel, source, fm_offset, body_offset
+        )
+        return section, findings
     try:
         data, node = load_yaml(fm_text)
     except yaml.YAMLError as exc:
@@ -586,23 +670,23 @@ def load_section(
     owner = data.get("owner")
     if title is None:
         return None, findings
-    return (
-        Section(
-            id=section_id,
-            path=path,
-            rel=rel,
-            source=source,
-            body_offset=body_offset,
-            title=title.strip(),
-            summary=summary,
-            summary_offset=summary_offset,
-            marking=marking,
-            audiences=auds,
-            owner=str(owner) if owner is not None else None,
-            reviewed=reviewed,
-        ),
-        findings,
+    section = Section(
+        id=section_id,
+        path=path,
+        rel=rel,
+        source=source,
+        body_offset=body_offset,
+        title=title.strip(),
+        summary=summary,
+        summary_offset=summary_offset,
+        marking=marking,
+        audiences=auds,
+        owner=str(owner) if owner is not None else None,
+        reviewed=reviewed,
     )
+    if memo is not None and not findings:
+        memo.put(fm_text, section, fm_offset)
+    return section, findings
 
 
 # --------------------------------------------------------------------------- briefs
@@ -755,11 +839,16 @@ def load_project(root: Path) -> Project:
     findings: list[Finding] = []
     sections: dict[str, Section] = {}
     section_dir = root / SECTIONS_DIR
+    from briefgen.cache import enabled
+
+    memo = FrontMatterMemo(root, config.audiences) if enabled() else None
     for path in sorted(section_dir.glob("*.md")) if section_dir.is_dir() else []:
-        section, problems = load_section(path, root, config.audiences)
+        section, problems = load_section(path, root, config.audiences, memo)
         findings.extend(problems)
         if section is not None:
             sections[section.id] = section
+    if memo is not None:
+        memo.save()
     # A section whose front matter is broken still exists: briefs naming it are not
     # told "unknown section" on top of the front-matter finding.
     existing = {p.stem for p in section_dir.glob("*.md")} if section_dir.is_dir() else set()

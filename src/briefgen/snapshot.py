@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from briefgen.cache import CACHE_DIR, code_identity, enabled
+from briefgen.cache import CACHE_DIR, code_identity, enabled, mark_ignored
 from briefgen.files import write_atomic
 from briefgen.findings import Finding
 from briefgen.project import BRIEFS_DIR, CONFIG_FILE, SECTIONS_DIR, Config
@@ -97,5 +97,6 @@ class Snapshot:
         try:
             data = json.dumps(document, separators=(",", ":")).encode("utf-8")
             write_atomic(self.path, data, durable=False)
+            mark_ignored(self.path.parent.parent)
         except OSError:
             pass
