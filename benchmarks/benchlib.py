@@ -11,6 +11,7 @@ import atexit
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -147,6 +148,12 @@ def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
+
+
+def child_cpu() -> float:
+    """CPU seconds (user + system) used so far by finished child processes and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def medians(repeat: int, *measures: Callable[[], float]) -> list[float]:
