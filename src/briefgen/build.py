@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.assemble import Assembled, DraftMark, assemble
-from briefgen.check import check, included
+from briefgen.check import check, highest_marking, included, marking_sources
 from briefgen.claims import WORD_RE, AudienceBlock, FileScan, Locator, Progress, split_names
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
-from briefgen.project import Brief, Project, Section, marking_rank, parse_marking
+from briefgen.project import Brief, Project, Section
 from briefgen.render import BuildOutput, build_key, render_outputs, up_to_date, write_outputs
 
 
@@ -48,7 +48,9 @@ def build_briefs(
     """
     names = list(dict.fromkeys(names))
     cancelled, checked = threading.Event(), threading.Event()
-    ahead: dict[str, tuple[Assembled, Future[dict[str, bytes]] | None]] = {}
+    # per brief rendered ahead: the assembled guess, its build key, its rendering (None when
+    # its outputs were already up to date)
+    ahead: dict[str, tuple[Assembled, str, Future[dict[str, bytes]] | None]] = {}
     # Independent briefs render side by side; each already runs its formats in parallel.
     with ThreadPoolExecutor(max_workers=min(2, len(names)) or 1) as pool:
         if not draft:  # draft marks come from the check: those builds wait for it
@@ -57,15 +59,13 @@ def build_briefs(
                 if brief is None:
                     continue
                 assembled = assemble(project, brief, expected_marking(project, brief), None)
-                skip = not force and up_to_date(
-                    outdir, brief, build_key(project, assembled), formats
-                )
+                key = build_key(project, assembled)
                 future = None
-                if not skip:
+                if force or not up_to_date(outdir, brief, key, formats):
                     future = pool.submit(
                         render_outputs, project, brief, assembled, formats, cancelled, checked
                     )
-                ahead[name] = (assembled, future)
+                ahead[name] = (assembled, key, future)
         # while PDFs render ahead, the check leaves them a core
         jobs = max(1, (os.cpu_count() or 1) - 1) if ahead else None
         try:
@@ -93,17 +93,13 @@ def build_briefs(
         def one(name: str) -> tuple[str, BuildOutput | None, str]:
             brief = project.briefs[name]
             stats = result.briefs[name]
-            guess: Assembled | None = None
-            future: Future[dict[str, bytes]] | None = None
-            if name in ahead:
-                guess, future = ahead[name]
-            if guess is not None and guess.metadata["marking"] == stats.marking:
-                assembled = guess
+            guess = ahead.get(name)
+            if guess is not None and guess[0].metadata["marking"] == stats.marking:
+                assembled, key, future = guess
             else:  # a draft, or the marking was not the expected one
                 marks = _draft_marks(project, brief, result.scans) if draft else None
                 assembled = assemble(project, brief, stats.marking, marks)
-                future = None
-            key = build_key(project, assembled)
+                key, future = build_key(project, assembled), None
             if not force and up_to_date(outdir, brief, key, formats):
                 return name, None, f"{name}: up to date"
             claims = brief_claims(brief, result.scans, result.bibliography.keys)
@@ -135,30 +131,23 @@ def expected_marking(project: Project, brief: Brief) -> str:
     """The marking the check will give the brief, read without pandoc: the highest of its
     sections' markings and of the audience blocks (``::: {.audience marking=...}``) its
     audience sees. Only a guess for rendering ahead of the check, which has the last word."""
-    marking = "TLP:CLEAR"
+    markings = []
     for sid in brief.sections:
         section = project.sections.get(sid)
         if section is None:
             continue
-        found = [section.marking]
+        blocks = []
         for fence in _FENCE_ATTRS.finditer(section.source, section.body_offset):
             attrs = fence.group(1)
             if not re.search(r"(?<![\w-])\.audience(?![\w-])", attrs):
                 continue
             values = {m[1]: m[2] or m[3] or m[4] for m in _ATTR.finditer(attrs)}
-            block = AudienceBlock(
-                split_names(values.get("only", "")),
-                split_names(values.get("except", "")),
-                values.get("marking"),
-                0,
+            only, exclude = values.get("only", ""), values.get("except", "")
+            blocks.append(
+                AudienceBlock(split_names(only), split_names(exclude), values.get("marking"), 0)
             )
-            block_marking = parse_marking(block.marking) if block.marking else None
-            if block_marking and block.admits(brief.audience):
-                found.append(block_marking)
-        for m in found:
-            if marking_rank(m) > marking_rank(marking):
-                marking = m
-    return marking
+        markings += [m for _, m in marking_sources(section, blocks, brief.audience)]
+    return highest_marking(markings)
 
 
 def _show(path: Path) -> str:

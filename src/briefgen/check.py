@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.cache import scan_cached
-from briefgen.claims import FileScan, Locator, Progress, ScanInput
+from briefgen.claims import AudienceBlock, FileScan, Locator, Progress, ScanInput
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.project import (
     ALL_AUDIENCES,
@@ -251,19 +251,22 @@ def _section_findings(
     return out
 
 
+def _term_body(avoid: str) -> str:
+    """The term's words, any whitespace (line breaks too) between them."""
+    return r"\s+".join(re.escape(w) for w in avoid.split())
+
+
 @lru_cache(maxsize=256)
 def _term_pattern(avoid: str) -> re.Pattern[str]:
-    """Whole words, case-insensitive, any whitespace (line breaks too) between them."""
-    body = r"\s+".join(re.escape(w) for w in avoid.split())
-    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])", re.IGNORECASE)
+    """Whole words, case-insensitive."""
+    return re.compile(r"(?<![^\W_])" + _term_body(avoid) + r"(?![^\W_])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=16)
 def _any_term(avoid: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for every rule, without the word-boundary checks (so it finds a superset,
     three times faster): most files use none of the terms, and one search tells."""
-    bodies = (r"\s+".join(re.escape(w) for w in a.split()) for a in avoid)
-    return re.compile("|".join(bodies), re.IGNORECASE)
+    return re.compile("|".join(map(_term_body, avoid)), re.IGNORECASE)
 
 
 def terminology_findings(project: Project, section: Section) -> list[Finding]:
@@ -287,6 +290,24 @@ def terminology_findings(project: Project, section: Section) -> list[Finding]:
                 )
             )
     return out
+
+
+def marking_sources(
+    section: Section, blocks: Iterable[AudienceBlock], audience: str
+) -> list[tuple[str, str]]:
+    """What marks a section for an audience, as (where, marking): its front matter, and
+    each audience block that audience sees which carries a valid marking= of its own."""
+    parts = [(section.rel, section.marking)]
+    for block in blocks:
+        block_marking = parse_marking(block.marking) if block.marking else None
+        if block_marking and block.admits(audience):
+            parts.append((f"{section.rel}:{block.line}", block_marking))
+    return parts
+
+
+def highest_marking(markings: Iterable[str]) -> str:
+    """The most restrictive marking of several (TLP:CLEAR for none)."""
+    return max(markings, key=marking_rank, default="TLP:CLEAR")
 
 
 def _brief_findings(
@@ -316,15 +337,9 @@ def _brief_findings(
                     "or add the audience to the section's front matter",
                 )
             )
-        parts = [(section.rel, section.marking)]
-        for block in scan.blocks:
-            block_marking = parse_marking(block.marking) if block.marking else None
-            if block_marking and block.admits(brief.audience):
-                parts.append((f"{section.rel}:{block.line}", block_marking))
-        for what, m in parts:
-            responsible.append((what, m))
-            if marking_rank(m) > marking_rank(marking):
-                marking = m
+        parts = marking_sources(section, scan.blocks, brief.audience)
+        responsible.extend(parts)
+        marking = highest_marking([marking, *(m for _, m in parts)])
         words = sum(
             n
             for blocks, n in scan.words

@@ -513,7 +513,7 @@ class _FileWalker:
         text = flat.text
         for node in inlines:
             t = node["t"]
-            if t == "Str":  # the hot path: Str and Space are most of any paragraph
+            if t == "Str":  # the hot path (_Flat.add, inlined): Str and Space are most of any text
                 s = node["c"]
                 if flat.pending_space:
                     flat.pending_space = False
