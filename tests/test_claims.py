@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from briefgen.check import check
-from briefgen.claims import ScanInput, scan_files, split_sentences
+from briefgen.claims import ScanInput, _pandoc_blocks, parse_group, scan_files, split_sentences
 from briefgen.project import load_project
 from tests.conftest import PROJECTS, invoke
 
@@ -194,3 +195,29 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     with ScanProgress() as progress:
         progress(10, 10)  # too few files to wait for
     assert small.getvalue() == ""
+
+
+def test_a_batch_is_cut_at_its_sentinels_and_decoded_file_by_file() -> None:
+    chunks = ["A claim [@a].", "", "> Quoted [@b].\n\nMore.", "::: judgment\nOpen.\n:::"]
+    group = parse_group(chunks)
+    assert group.pieces is not None  # cut at the sentinels: no whole-document decode
+    got = [group.blocks(i) for i in range(len(chunks))]
+    assert group.fallback is None
+    assert same_blocks(got, [_pandoc_blocks(text) for text in chunks])
+
+
+def test_a_batch_with_a_swallowed_sentinel_falls_back_to_each_file_alone() -> None:
+    chunks = ["Before.", "::: judgment\nNever closed.", "After [@a].", "Last."]
+    group = parse_group(chunks)
+    got = [group.blocks(i) for i in range(len(chunks))]
+    assert group.fallback is not None
+    assert same_blocks(got, [_pandoc_blocks(text) for text in chunks])
+
+
+def same_blocks(a: object, b: object) -> bool:
+    """Equal ASTs but for citation note numbers, which pandoc counts over a whole batch."""
+
+    def text(blocks: object) -> str:
+        return re.sub(r'"citationNoteNum": \d+', "", json.dumps(blocks))
+
+    return text(a) == text(b)

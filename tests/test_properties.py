@@ -117,6 +117,40 @@ def test_checker_never_crashes_on_arbitrary_markdown(texts: list[str]) -> None:
             assert s.line >= 4 and s.column >= 1
 
 
+# Lines that open a block in one file and close it in a later one, if files ran together.
+block_lines = st.sampled_from(
+    [
+        "::: judgment",
+        ":::",
+        "~~~~",
+        "```",
+        "<div>",
+        "</div>",
+        "> Quoted [@a].",
+        "- Listed claim [@b].",
+        "A claim [@a]. Another one.",
+        "An uncited claim.",
+        "A noted claim.[^1]",
+        "[^1]: Its note [@b].",
+        "<!--briefgen-chunk-0-->",
+        "",
+    ]
+)
+section_bodies = st.lists(block_lines, max_size=8).map("\n".join)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(section_bodies, min_size=2, max_size=4))
+def test_files_scanned_in_one_batch_as_if_each_were_alone(bodies: list[str]) -> None:
+    """One pandoc batch is cut into files at sentinels: whatever a file leaves open, and
+    whatever it writes, each file scans exactly as it does on its own."""
+    inputs = [
+        ScanInput(HEADER + body + "\n", len(HEADER), "A summary [@a].", 11) for body in bodies
+    ]
+    alone = [scan_files([item], jobs=1)[0] for item in inputs]
+    assert scan_files(inputs, jobs=1) == alone
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(

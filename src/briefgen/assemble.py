@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from briefgen.claims import FOOTNOTE_RE
+from briefgen.claims import prefix_footnotes
 from briefgen.errors import RenderError
 from briefgen.project import Brief, Project, Section
 
@@ -188,5 +188,5 @@ def _prepare_body(section: Section, marks: list[DraftMark]) -> str:
     pieces.append(source[last:])
     body = "".join(pieces)
     # footnote labels are per file; in one assembled document they must not collide
-    body = FOOTNOTE_RE.sub(lambda m: f"[^{section.id}-{m.group(1)}]", body)
+    body = prefix_footnotes(body, f"{section.id}-")
     return body.strip("\n")
