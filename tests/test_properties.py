@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.claims import ScanInput, scan_files, split_sentences
+from briefgen.claims import Locator, ScanInput, _words_pattern, scan_files, split_sentences
 
 HEADER = "---\ntitle: T\n---\n\n"
 WORDS = [
@@ -176,3 +176,18 @@ def test_terminology_prefilter_never_hides_a_finding(text: str) -> None:
     avoid = ("child pornography", "CSAM", "ı")
     if any(_term_pattern(a).search(text) for a in avoid):
         assert _any_term(avoid).search(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab ab_-*[@]\n.é")), max_size=120),
+    st.lists(st.sampled_from(["a", "b", "ab", "ba", "é"]), min_size=1, max_size=3),
+    st.integers(min_value=0, max_value=130),
+)
+def test_locating_words_finds_what_a_regex_search_finds(
+    source: str, words: list[str], start: int
+) -> None:
+    pattern = _words_pattern(tuple(words))
+    match = pattern.search(source, start)
+    expected = match.start() if match else None
+    assert Locator(source)._first_match(pattern, words[0], start) == expected

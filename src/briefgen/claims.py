@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Any, NamedTuple
 
 from briefgen.errors import RenderError
@@ -374,18 +375,32 @@ class Locator:
     def find_words(self, text: str, start: int, floor: int) -> int | None:
         """Offset in the source where ``text`` begins, searching from ``start`` (then from
         ``floor``). Matches its first words with any markup or whitespace between them."""
-        words = WORD_RE.findall(text)
+        words = [m.group() for m in islice(WORD_RE.finditer(text), 3)]
         if not words:
             return None
         if text[:1] == "@":  # an author-in-text citation opens it: ``@key [p. 3] says``
             found = self.find_literal("@" + words[0], start, floor)
             if found is not None:
                 return found
-        for count in (min(3, len(words)), 1):
+        for count in (len(words), 1):
             pattern = _words_pattern(tuple(words[:count]))
-            match = pattern.search(self.source, start) or pattern.search(self.source, floor)
-            if match:
-                return match.start()
+            found = self._first_match(pattern, words[0], start)
+            if found is None:
+                found = self._first_match(pattern, words[0], floor)
+            if found is not None:
+                return found
+        return None
+
+    def _first_match(self, pattern: re.Pattern[str], first: str, start: int) -> int | None:
+        """Where ``pattern.search(source, start)`` would match, found faster: every match
+        begins with the literal first word, so only its occurrences are tried (a search
+        would try the pattern, which begins with a look-behind, at every position)."""
+        source = self.source
+        pos = source.find(first, start)
+        while pos >= 0:
+            if pattern.match(source, pos):
+                return pos
+            pos = source.find(first, pos + 1)
         return None
 
     def find_literal(self, needle: str, start: int, floor: int) -> int | None:
@@ -647,65 +662,77 @@ class _FileWalker:
     def flatten(
         self, inlines: list[Json], flat: _Flat, notes: list[tuple[int, list[Json]]]
     ) -> None:
-        text = flat.text
+        # The hot path: Str and Space are most of any text. ``_Flat.add`` is inlined here,
+        # with the state in local variables, written back around every other inline.
+        append = flat.text.append
+        length = flat.length
+        pending = flat.pending_space
         for node in inlines:
             t = node["t"]
-            if t == "Str":  # the hot path (_Flat.add, inlined): Str and Space are most of any text
+            if t == "Str":
                 s = node["c"]
-                if flat.pending_space:
-                    flat.pending_space = False
-                    if flat.length and s[:1] not in _NO_SPACE_BEFORE:
-                        text.append(" ")
-                        flat.length += 1
-                text.append(s)
-                flat.length += len(s)
+                if pending:
+                    pending = False
+                    if length and s[:1] not in _NO_SPACE_BEFORE:
+                        append(" ")
+                        length += 1
+                append(s)
+                length += len(s)
             elif t == "Space" or t == "SoftBreak" or t == "LineBreak":
-                if flat.length:
-                    flat.pending_space = True
-            elif t in (
-                "Emph",
-                "Strong",
-                "Underline",
-                "Strikeout",
-                "Superscript",
-                "Subscript",
-                "SmallCaps",
-            ):
-                self.flatten(node["c"], flat, notes)
-            elif t == "Quoted":
-                double = node["c"][0]["t"] == "DoubleQuote"
-                flat.add("“" if double else "‘")
-                self.flatten(node["c"][1], flat, notes)
-                flat.add("”" if double else "’")
-            elif t == "Cite":
-                citations = node["c"][0]
-                author = any(c["citationMode"]["t"] == "AuthorInText" for c in citations)
-                keys = tuple(c["citationId"] for c in citations)
-                if author:
-                    flat.add(f"@{keys[0]}")  # the author's name stands in the sentence
-                    flat.anchors.append(_Anchor(flat.length, keys, "author"))
-                else:
-                    flat.space()
-                    flat.anchors.append(
-                        _Anchor(flat.length + (1 if flat.length else 0), keys, "cite")
-                    )
-            elif t == "Note":
-                flat.anchors.append(_Anchor(flat.length, (), "note"))
-                notes.append((flat.length, node["c"]))
-            elif t in ("Code", "Math"):
-                flat.add(node["c"][1])
-            elif t == "Link":
-                self.flatten(node["c"][1], flat, notes)
-            elif t == "Span":
-                classes = node["c"][0][1]
-                exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
-                start = flat.length
-                self.flatten(node["c"][1], flat, notes)
-                if exempt:
-                    flat.exempt.append((start, flat.length, exempt))
-            elif t == "RawInline":
-                self.raw_use(node["c"][0], node["c"][1])
-            # Image: alt text is not prose of the sentence
+                if length:
+                    pending = True
+            else:
+                flat.length, flat.pending_space = length, pending
+                self.flatten_other(t, node, flat, notes)
+                length, pending = flat.length, flat.pending_space
+        flat.length, flat.pending_space = length, pending
+
+    def flatten_other(
+        self, t: str, node: Json, flat: _Flat, notes: list[tuple[int, list[Json]]]
+    ) -> None:
+        """Every inline but Str and Space, which ``flatten`` handles itself."""
+        if t in (
+            "Emph",
+            "Strong",
+            "Underline",
+            "Strikeout",
+            "Superscript",
+            "Subscript",
+            "SmallCaps",
+        ):
+            self.flatten(node["c"], flat, notes)
+        elif t == "Quoted":
+            double = node["c"][0]["t"] == "DoubleQuote"
+            flat.add("“" if double else "‘")
+            self.flatten(node["c"][1], flat, notes)
+            flat.add("”" if double else "’")
+        elif t == "Cite":
+            citations = node["c"][0]
+            author = any(c["citationMode"]["t"] == "AuthorInText" for c in citations)
+            keys = tuple(c["citationId"] for c in citations)
+            if author:
+                flat.add(f"@{keys[0]}")  # the author's name stands in the sentence
+                flat.anchors.append(_Anchor(flat.length, keys, "author"))
+            else:
+                flat.space()
+                flat.anchors.append(_Anchor(flat.length + (1 if flat.length else 0), keys, "cite"))
+        elif t == "Note":
+            flat.anchors.append(_Anchor(flat.length, (), "note"))
+            notes.append((flat.length, node["c"]))
+        elif t in ("Code", "Math"):
+            flat.add(node["c"][1])
+        elif t == "Link":
+            self.flatten(node["c"][1], flat, notes)
+        elif t == "Span":
+            classes = node["c"][0][1]
+            exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
+            start = flat.length
+            self.flatten(node["c"][1], flat, notes)
+            if exempt:
+                flat.exempt.append((start, flat.length, exempt))
+        elif t == "RawInline":
+            self.raw_use(node["c"][0], node["c"][1])
+        # Image: alt text is not prose of the sentence
 
 
 def split_names(value: str) -> tuple[str, ...]:
