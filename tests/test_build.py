@@ -115,6 +115,22 @@ def test_draft_build_marks_uncited_sentences(project) -> None:  # type: ignore[n
     assert '<span class="uncited"><strong>[UNCITED] </strong>An uncited list item.</span>' in html
 
 
+def test_a_draft_may_cite_an_unknown_key_and_still_build(project) -> None:  # type: ignore[no-untyped-def]
+    """Only a draft can hold a key the bibliography lacks: its citation is unlinked
+    (citations.lua) so that Typst, which refuses a link to a missing label, still builds."""
+    root = project("basic")
+    with (root / "briefs" / "sections" / "anonymity.md").open("a", encoding="utf-8") as f:
+        f.write("\nAn unknown claim [@nosuchkey2026].\n")
+    refused = invoke(["build", "note", "--project", str(root)])
+    assert refused.exit_code == 1
+    assert "unknown citation key 'nosuchkey2026'" in refused.stderr
+    assert "typst" not in refused.stderr
+    assert not (root / "build").exists()
+    result = invoke(["build", "note", "--draft", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "nosuchkey2026" in "\n".join(pdf_pages(root / "build" / "note.pdf"))
+
+
 def test_builds_are_byte_reproducible(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")
     first, second = project("basic"), None

@@ -69,7 +69,9 @@ def build_briefs(
         # while PDFs render ahead, the check leaves them a core
         jobs = max(1, (os.cpu_count() or 1) - 1) if ahead else None
         try:
-            result = check(project, names, progress=scan_progress, jobs=jobs)
+            # the reading grade is not part of a build (only a reading_level finding is,
+            # which the check still computes for the audiences that set one)
+            result = check(project, names, readability=False, progress=scan_progress, jobs=jobs)
             if result.errors and not draft:
                 cancelled.set()
         except BaseException:

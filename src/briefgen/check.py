@@ -22,6 +22,7 @@ from briefgen.project import (
     parse_marking,
 )
 from briefgen.readability import flesch_kincaid_grade
+from briefgen.readability import preload as preload_dictionary
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,9 @@ def check(
         audiences = {b.audience for b in briefs}
 
     inputs = [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
+    graded = list(project.briefs.values()) if whole else briefs
+    if any(_grades(project, brief, readability) for brief in graded):
+        preload_dictionary()  # loads while the scan waits on pandoc
     scans = dict(
         zip(
             (s.id for s in sections),
@@ -148,7 +152,7 @@ def check(
                 )
 
     result = CheckResult([], len(sections), bib, scans)
-    for brief in briefs if not whole else list(project.briefs.values()):
+    for brief in graded:
         stats, problems = _brief_findings(project, brief, scans, readability)
         if stats is not None:
             result.briefs[brief.name] = stats
@@ -310,6 +314,13 @@ def highest_marking(markings: Iterable[str]) -> str:
     return max(markings, key=marking_rank, default="TLP:CLEAR")
 
 
+def _grades(project: Project, brief: Brief, readability: bool) -> bool:
+    """Whether the check computes the brief's reading grade: when asked to, or when its
+    audience sets a reading_level to hold it to."""
+    audience = project.config.audiences.get(brief.audience)
+    return audience is not None and (readability or audience.reading_level is not None)
+
+
 def _brief_findings(
     project: Project, brief: Brief, scans: dict[str, FileScan], readability: bool = True
 ) -> tuple[BriefStats | None, list[Finding]]:
@@ -367,8 +378,7 @@ def _brief_findings(
         for s in scan.sentences
         if s.where != "summary" and included(s.blocks, scan, {brief.audience})
     ]
-    wanted = readability or audience.reading_level is not None
-    grade = flesch_kincaid_grade(sentences) if wanted else None
+    grade = flesch_kincaid_grade(sentences) if _grades(project, brief, readability) else None
     if audience.reading_level is not None and grade is not None and grade > audience.reading_level:
         out.append(
             Finding(

@@ -142,13 +142,13 @@ def _render_formats(
         # One format: pandoc's own writer, with the per-format filters as --lua-filter, does
         # what outputs.lua would (the same bytes) in less time, on the PDF's critical path.
         args = [*reading]
-        for name in FORMAT_FILTERS:
+        for name in _format_filters(assembled):
             args += ["--lua-filter", str(template_path(root, name))]
         args += ["--to", "typst-citations", "--standalone"]
         args += ["--template", str(template_path(root, "brief.typst"))]
         args += [] if ministerial else ["--toc", "--toc-depth=1"]
         return {"typst": run_pandoc(args, assembled.markdown, root, timestamp)}
-    filters = "\n".join(str(template_path(root, name)) for name in FORMAT_FILTERS)
+    filters = "\n".join(str(template_path(root, name)) for name in _format_filters(assembled))
     args = [
         *reading,
         "--to",
@@ -171,6 +171,15 @@ def _render_formats(
     if "docx" in formats:
         args += ["--reference-doc", str(template_path(root, "reference.docx"))]
     return _unpack(run_pandoc(args, assembled.markdown, root, timestamp))
+
+
+def _format_filters(assembled: Assembled) -> tuple[str, ...]:
+    """The per-format filters this brief needs. citations.lua unlinks citations of keys the
+    bibliography lacks, which only a draft can hold (elsewhere the check refuses them);
+    otherwise it has nothing to do, and each filter walks the whole document per format."""
+    if assembled.metadata.get("draft"):
+        return FORMAT_FILTERS
+    return tuple(name for name in FORMAT_FILTERS if name != "citations.lua")
 
 
 def _unpack(data: bytes) -> dict[str, bytes]:
