@@ -118,3 +118,29 @@ def test_front_matter_memo_follows_the_defined_audiences(project, monkeypatch) -
     )
     rules = [f.rule for f in load_project(root).findings]
     assert "unknown-audience" in rules
+
+
+def grades(root: Path) -> dict[str, float | None]:
+    result = check(load_project(root))
+    return {name: stats.reading_grade for name, stats in result.briefs.items()}
+
+
+def test_syllable_memo_gives_the_same_grade_without_the_dictionary(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import briefgen.readability as readability
+
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    root = project("basic")
+    cold = grades(root)
+    assert cold and all(g is not None for g in cold.values())
+    memo = root / ".briefgen-cache" / readability.SyllableMemo.FILE
+    assert memo.is_file()
+
+    def no_dictionary(word: str) -> int:
+        raise AssertionError(f"the dictionary was consulted for {word!r}")
+
+    monkeypatch.setattr(readability, "syllables", no_dictionary)
+    assert grades(root) == cold  # every word known: counted from the memo alone
+
+    monkeypatch.setattr(cache, "code_identity", lambda: "another briefgen")
+    with pytest.raises(AssertionError, match="the dictionary was consulted"):
+        grades(root)  # a memo from other code is not used

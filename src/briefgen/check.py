@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from briefgen.bibliography import Bibliography, load_bibliography
-from briefgen.cache import scan_cached
+from briefgen.cache import CACHE_DIR, scan_cached
+from briefgen.cache import enabled as cache_enabled
 from briefgen.claims import AudienceBlock, FileScan, Locator, Progress, ScanInput
 from briefgen.findings import Finding, count, did_you_mean
+from briefgen.gcpause import pausing
 from briefgen.project import (
     ALL_AUDIENCES,
     SECTIONS_DIR,
@@ -21,7 +23,7 @@ from briefgen.project import (
     marking_rank,
     parse_marking,
 )
-from briefgen.readability import flesch_kincaid_grade
+from briefgen.readability import SyllableMemo, flesch_kincaid_grade
 from briefgen.readability import preload as preload_dictionary
 
 
@@ -79,6 +81,7 @@ def included(sentence_blocks: Iterable[int], scan: FileScan, audiences: set[str]
     return any(all(b.admits(a) for b in blocks) for a in audiences)
 
 
+@pausing
 def check(
     project: Project,
     brief_names: Sequence[str] = (),
@@ -122,8 +125,11 @@ def check(
 
     inputs = [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
     graded = list(project.briefs.values()) if whole else briefs
+    memo = None
     if any(_grades(project, brief, readability) for brief in graded):
-        preload_dictionary()  # loads while the scan waits on pandoc
+        memo = SyllableMemo(project.root / CACHE_DIR) if use_cache and cache_enabled() else None
+        if memo is None or not memo.counts:
+            preload_dictionary()  # loads while the scan waits on pandoc
     scans = dict(
         zip(
             (s.id for s in sections),
@@ -153,11 +159,13 @@ def check(
 
     result = CheckResult([], len(sections), bib, scans)
     for brief in graded:
-        stats, problems = _brief_findings(project, brief, scans, readability)
+        stats, problems = _brief_findings(project, brief, scans, readability, memo)
         if stats is not None:
             result.briefs[brief.name] = stats
         findings.extend(problems)
 
+    if memo is not None:
+        memo.save()
     result.findings = sorted(set(findings))
     return result
 
@@ -322,7 +330,11 @@ def _grades(project: Project, brief: Brief, readability: bool) -> bool:
 
 
 def _brief_findings(
-    project: Project, brief: Brief, scans: dict[str, FileScan], readability: bool = True
+    project: Project,
+    brief: Brief,
+    scans: dict[str, FileScan],
+    readability: bool = True,
+    memo: SyllableMemo | None = None,
 ) -> tuple[BriefStats | None, list[Finding]]:
     out: list[Finding] = []
     audience = project.config.audiences.get(brief.audience)
@@ -378,7 +390,8 @@ def _brief_findings(
         for s in scan.sentences
         if s.where != "summary" and included(s.blocks, scan, {brief.audience})
     ]
-    grade = flesch_kincaid_grade(sentences) if _grades(project, brief, readability) else None
+    graded = _grades(project, brief, readability)
+    grade = flesch_kincaid_grade(sentences, memo) if graded else None
     if audience.reading_level is not None and grade is not None and grade > audience.reading_level:
         out.append(
             Finding(

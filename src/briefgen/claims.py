@@ -11,9 +11,7 @@ first words, searching forward from the previous one.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import importlib.util
 import json
 import os
@@ -21,7 +19,7 @@ import re
 import secrets
 import subprocess
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +27,7 @@ from itertools import islice
 from typing import Any, NamedTuple
 
 from briefgen.errors import RenderError
+from briefgen.gcpause import paused
 
 READER = "markdown"  # pandoc's reader for section text, the same for check and build
 EXEMPT_CLASSES = ("judgment", "recommendation", "note")
@@ -815,7 +814,7 @@ def scan_files(
 
     results: list[FileScan | None] = [None] * len(inputs)
     done = 0
-    with _no_cycle_collection(), ThreadPoolExecutor(workers) as pool:
+    with paused(), ThreadPoolExecutor(workers) as pool:
         pending = [pool.submit(parse_group, _chunks([inputs[i] for i in g])) for g in groups]
         for group in groups:
             parsed = pending.pop(0).result()
@@ -828,25 +827,6 @@ def scan_files(
             if progress is not None:
                 progress(done, len(inputs))
     return [r for r in results if r is not None]
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while ASTs are decoded and walked.
-
-    Decoding pandoc's JSON creates millions of dicts and lists, and each 700 new containers
-    start a collection that traverses the young ones: measured, that more than doubles the
-    time of ``json.loads`` on 35 MB (0.75 s without, 2.0-2.6 s with). Nothing made here
-    holds a reference cycle (JSON values, strings, tuples), so reference counting frees it
-    all the same; the collector is switched back on, as it was, afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _chunks(items: Sequence[ScanInput]) -> list[str]:

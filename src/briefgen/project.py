@@ -23,6 +23,7 @@ import yaml
 
 from briefgen.errors import ConfigError
 from briefgen.findings import Finding, did_you_mean
+from briefgen.gcpause import pausing
 
 CONFIG_FILE = "briefgen.yaml"
 # About 170,000 words: far beyond any briefing section, and it keeps a check quick (and its
@@ -831,6 +832,7 @@ def find_root(start: Path) -> Path:
     return start
 
 
+@pausing
 def load_project(root: Path) -> Project:
     if not root.is_dir():
         raise ConfigError(f"no such project directory: {root}")

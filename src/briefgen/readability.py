@@ -7,10 +7,15 @@ briefgen must never do.)
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
+
+from briefgen.files import write_atomic
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
@@ -41,8 +46,56 @@ def syllables(word: str) -> int:
     return max(1, len(positions) + 1)
 
 
-def flesch_kincaid_grade(sentences: Iterable[str]) -> float | None:
+class SyllableMemo:
+    """Syllable counts of the words seen before, in ``.briefgen-cache/``, keyed by
+    briefgen's code and libraries (pyphen among them): a check whose words are all known
+    does not load the hyphenation dictionary, which costs more than the rest of a check
+    with one file edited."""
+
+    FILE = "syllables-1.json"
+    LIMIT = 200_000  # distinct words kept; a project's vocabulary is a small part of that
+
+    def __init__(self, cache_dir: Path) -> None:
+        from briefgen.cache import code_identity
+
+        self.path = cache_dir / self.FILE
+        self.code = code_identity()
+        self.counts: dict[str, int] = {}
+        try:
+            stored = json.loads(self.path.read_bytes())
+            if stored.get("code") == self.code:
+                self.counts = {str(k): int(v) for k, v in stored["words"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        if len(self.counts) > self.LIMIT:  # words of sections long gone: start afresh
+            self.counts = {}
+        self.changed = False
+
+    def count(self, word: str) -> int:
+        key = word.lower()
+        known = self.counts.get(key)
+        if known is None:
+            known = self.counts[key] = syllables(key)
+            self.changed = True
+        return known
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        from briefgen.cache import mark_ignored
+
+        data = json.dumps({"code": self.code, "words": self.counts}, separators=(",", ":"))
+        with contextlib.suppress(OSError):  # a read-only project still checks
+            write_atomic(self.path, data.encode("utf-8"), durable=False)
+            mark_ignored(self.path.parent)
+        self.changed = False
+
+
+def flesch_kincaid_grade(
+    sentences: Iterable[str], memo: SyllableMemo | None = None
+) -> float | None:
     """0.39 * words per sentence + 11.8 * syllables per word - 15.59; None without text."""
+    count = memo.count if memo is not None else syllables
     n_sentences = n_words = n_syllables = 0
     for sentence in sentences:
         words = _WORD.findall(sentence)
@@ -50,7 +103,7 @@ def flesch_kincaid_grade(sentences: Iterable[str]) -> float | None:
             continue
         n_sentences += 1
         n_words += len(words)
-        n_syllables += sum(syllables(w) for w in words)
+        n_syllables += sum(count(w) for w in words)
     if not n_words:
         return None
     grade = 0.39 * n_words / n_sentences + 11.8 * n_syllables / n_words - 15.59
