@@ -11,7 +11,6 @@ first words, searching forward from the previous one.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import json
 import os
@@ -21,7 +20,7 @@ import subprocess
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 from typing import Any, NamedTuple
@@ -246,9 +245,6 @@ class ParsedGroup:
                 group.fallback.append(str(exc))
         return group
 
-    def __len__(self) -> int:
-        return len(self.chunks)
-
     def blocks(self, index: int) -> list[Json] | str:
         """Chunk ``index``'s top-level blocks, or pandoc's error message for it."""
         if index != self.next:
@@ -338,6 +334,8 @@ def _pandoc_blocks(text: str) -> list[Json]:
 def parse_group(chunks: Sequence[str]) -> ParsedGroup:
     """Parse Markdown texts with one pandoc process: each text's blocks, or pandoc's error
     message for a text it cannot read (found by parsing the texts one by one)."""
+    if not chunks:
+        return ParsedGroup.one_by_one(chunks)
     try:
         return _run_pandoc_json(chunks)
     except RenderError:
@@ -845,7 +843,7 @@ def _unlabel(scan: FileScan, prefix: str) -> FileScan:
     if not any(marker in s.text for s in scan.sentences):
         return scan
     sentences = tuple(s._replace(text=s.text.replace(marker, "[^")) for s in scan.sentences)
-    return dataclasses.replace(scan, sentences=sentences)
+    return replace(scan, sentences=sentences)
 
 
 def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str) -> FileScan:
