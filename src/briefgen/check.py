@@ -124,9 +124,9 @@ def check(
         audiences = {b.audience for b in briefs}
 
     inputs = [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
-    graded = list(project.briefs.values()) if whole else briefs
+    reported = list(project.briefs.values()) if whole else briefs  # with stats and findings
     memo = None
-    if any(_grades(project, brief, readability) for brief in graded):
+    if any(_grades(project, brief, readability) for brief in reported):
         memo = SyllableMemo(project.root / CACHE_DIR) if use_cache and cache_enabled() else None
         if memo is None or not memo.counts:
             preload_dictionary()  # loads while the scan waits on pandoc
@@ -158,7 +158,7 @@ def check(
                 )
 
     result = CheckResult([], len(sections), bib, scans)
-    for brief in graded:
+    for brief in reported:
         stats, problems = _brief_findings(project, brief, scans, readability, memo)
         if stats is not None:
             result.briefs[brief.name] = stats
