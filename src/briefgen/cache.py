@@ -10,6 +10,7 @@ to delete at any time. Writes are atomic; an unreadable entry is treated as a mi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -117,19 +118,19 @@ def _read(path: Path) -> FileScan | None:
 
 
 def _write(path: Path, scan: FileScan) -> None:
-    try:
-        data = json.dumps(_encode(scan), separators=(",", ":")).encode("utf-8")
-        write_atomic(path, data, durable=False)  # a lost entry is only a cache miss
-        mark_ignored(path.parent.parent)
-    except OSError:
-        pass  # a read-only project still checks; it just does not get faster
+    write_entry(path, json.dumps(_encode(scan), separators=(",", ":")).encode("utf-8"))
 
 
-def mark_ignored(cache_root: Path) -> None:
-    """A .gitignore inside the cache directory, so git never sees what it holds."""
+def write_entry(path: Path, data: bytes) -> None:
+    """Write one file under ``.briefgen-cache/``: atomically but without fsync (a lost entry
+    is only a miss), with the .gitignore that keeps git out of the cache directory. A
+    project that cannot be written checks as before; it just does not get faster."""
+    cache_root = next((p for p in path.parents if p.name == CACHE_DIR), path.parent)
     marker = cache_root / ".gitignore"
-    if not marker.exists():
-        write_atomic(marker, b"# briefgen's cache: safe to delete\n*\n")
+    with contextlib.suppress(OSError):
+        write_atomic(path, data, durable=False)
+        if not marker.exists():
+            write_atomic(marker, b"# briefgen's cache: safe to delete\n*\n")
 
 
 def _encode(scan: FileScan) -> dict[str, Any]:

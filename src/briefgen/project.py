@@ -7,7 +7,6 @@ a project that cannot be used at all (no ``briefgen.yaml``, a broken one) raises
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import importlib.util
@@ -535,13 +534,9 @@ class FrontMatterMemo:
         """Keep the entries this load used (so the file never outgrows the project)."""
         if self.new == self.old:
             return
-        from briefgen.cache import mark_ignored
-        from briefgen.files import write_atomic
+        from briefgen.cache import write_entry
 
-        # a read-only project loads as before, without the memo
-        with contextlib.suppress(OSError):
-            write_atomic(self.path, json.dumps(self.new).encode("utf-8"), durable=False)
-            mark_ignored(self.path.parent)
+        write_entry(self.path, json.dumps(self.new).encode("utf-8"))
 
 
 def load_section(

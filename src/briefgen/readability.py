@@ -7,15 +7,12 @@ briefgen must never do.)
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-
-from briefgen.files import write_atomic
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
@@ -82,12 +79,10 @@ class SyllableMemo:
     def save(self) -> None:
         if not self.changed:
             return
-        from briefgen.cache import mark_ignored
+        from briefgen.cache import write_entry
 
         data = json.dumps({"code": self.code, "words": self.counts}, separators=(",", ":"))
-        with contextlib.suppress(OSError):  # a read-only project still checks
-            write_atomic(self.path, data.encode("utf-8"), durable=False)
-            mark_ignored(self.path.parent)
+        write_entry(self.path, data.encode("utf-8"))
         self.changed = False
 
 

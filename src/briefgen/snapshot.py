@@ -25,8 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from briefgen.cache import CACHE_DIR, code_identity, enabled, mark_ignored
-from briefgen.files import write_atomic
+from briefgen.cache import CACHE_DIR, code_identity, enabled, write_entry
 from briefgen.findings import Finding
 from briefgen.project import BRIEFS_DIR, CONFIG_FILE, SECTIONS_DIR, Config
 
@@ -94,9 +93,4 @@ class Snapshot:
             "summary": summary,
             "briefs": briefs,
         }
-        try:
-            data = json.dumps(document, separators=(",", ":")).encode("utf-8")
-            write_atomic(self.path, data, durable=False)
-            mark_ignored(self.path.parent.parent)
-        except OSError:
-            pass
+        write_entry(self.path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
