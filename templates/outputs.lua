@@ -2,7 +2,7 @@
 --
 -- pandoc has already read the Markdown, run audience.lua and resolved the citations
 -- (--lua-filter audience.lua --citeproc on the command line). For each format named in
--- the variable briefgen-formats ("typst", "docx", "html"), this writer runs the
+-- the variable briefgen-formats ("docx", "html"), this writer runs the
 -- per-format filters (brief.lua, then citations.lua, which read FORMAT) on a copy of the
 -- document and writes it with that format's writer and template. Reading and citeproc,
 -- the costly part, happen once for all formats.
@@ -12,12 +12,11 @@
 -- Variables (-V) set by briefgen's render.py:
 --   briefgen-formats     space-separated formats to write
 --   briefgen-filters     path list (separated by newlines) of the per-format filters
---   briefgen-typst       the Typst template      briefgen-html   the HTML template
+--   briefgen-html        the HTML template
 --   briefgen-toc         "1": contents list      briefgen-numbered "1": numbered sections
 -- The DOCX reference document comes from --reference-doc.
 
-local FORMAT_NAMES = { typst = "typst", docx = "docx", html = "html5" }
-local WRITERS = { typst = "typst-citations", docx = "docx", html = "html5" }
+local FORMAT_NAMES = { docx = "docx", html = "html5" }
 
 local function variable(opts, name)
   local value = opts.variables[name]
@@ -76,10 +75,7 @@ function ByteStringWriter(doc, opts)
       reference_doc = opts.reference_doc,
       variables = opts.variables,
     }
-    if format == "typst" then
-      local path = variable(opts, "briefgen-typst")
-      options.template = pandoc.template.compile(read_file(path), path)
-    elseif format == "html" then
+    if format == "html" then
       local path = variable(opts, "briefgen-html")
       options.template = pandoc.template.compile(read_file(path), path)
       options.section_divs = true
@@ -87,7 +83,7 @@ function ByteStringWriter(doc, opts)
     else
       options.number_sections = numbered
     end
-    local output = pandoc.write(copy, WRITERS[format], pandoc.WriterOptions(options))
+    local output = pandoc.write(copy, name, pandoc.WriterOptions(options))
     table.insert(parts, format .. " " .. #output .. "\n" .. output)
   end
   return table.concat(parts)

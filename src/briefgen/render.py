@@ -7,6 +7,7 @@ same inputs give the same bytes on every machine.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -17,7 +18,7 @@ import subprocess
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +33,7 @@ from briefgen.files import sha256, write_atomic
 from briefgen.project import Brief, Project
 
 FORMATS = ("pdf", "docx", "html")
-FORMAT_FILTERS = ("brief.lua", "citations.lua")  # run by outputs.lua for each format
+FORMAT_FILTERS = ("brief.lua", "citations.lua")  # run for each format, after citeproc
 
 
 @dataclass(frozen=True)
@@ -83,17 +84,27 @@ def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None 
 # --------------------------------------------------------------------------- formats
 
 
-def render_formats(
-    project: Project, assembled: Assembled, formats: Sequence[str], timestamp: int | None = None
-) -> dict[str, bytes]:
-    """Write the assembled brief in several formats ("typst", "docx", "html") with one
-    pandoc process: it reads the Markdown, drops other audiences' blocks (audience.lua,
-    before citeproc, so the references list only what the brief keeps), resolves the
-    citations once, then runs the per-format filters and writers (templates/outputs.lua).
-    """
+@contextlib.contextmanager
+def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
+    """pandoc's arguments for reading the assembled brief: audience.lua drops the blocks
+    other audiences see (before citeproc, so the references list only what the brief
+    keeps), then citeproc resolves the citations against the brief's bibliography."""
     with tempfile.TemporaryDirectory(prefix="briefgen-") as tmp:
-        bibliography = _brief_bibliography(project, assembled, Path(tmp))
-        return _render_formats(project, assembled, formats, timestamp, bibliography)
+        root = project.root
+        yield [
+            "--from",
+            READER,
+            "--sandbox",
+            "--lua-filter",
+            str(template_path(root, "audience.lua")),
+            "--citeproc",
+            "--bibliography",
+            _brief_bibliography(project, assembled, Path(tmp)),
+            "--csl",
+            str(project.config.csl),
+            "--resource-path",
+            str(root),
+        ]
 
 
 def _brief_bibliography(project: Project, assembled: Assembled, tmp: Path) -> str:
@@ -114,63 +125,17 @@ def _brief_bibliography(project: Project, assembled: Assembled, tmp: Path) -> st
     return str(path)
 
 
-def _render_formats(
-    project: Project,
-    assembled: Assembled,
-    formats: Sequence[str],
-    timestamp: int | None,
-    bibliography: str,
-) -> dict[str, bytes]:
-    config = project.config
+def render_typst(project: Project, assembled: Assembled, timestamp: int | None = None) -> bytes:
+    """The Typst source of the PDF, from its own pandoc process (the PDF's critical path):
+    pandoc's Typst writer, with the per-format filters as --lua-filter."""
     root = project.root
-    ministerial = assembled.look == "ministerial"
-    reading = [
-        "--from",
-        READER,
-        "--sandbox",
-        "--lua-filter",
-        str(template_path(root, "audience.lua")),
-        "--citeproc",
-        "--bibliography",
-        bibliography,
-        "--csl",
-        str(config.csl),
-        "--resource-path",
-        str(root),
-    ]
-    if list(formats) == ["typst"]:
-        # One format: pandoc's own writer, with the per-format filters as --lua-filter, does
-        # what outputs.lua would (the same bytes) in less time, on the PDF's critical path.
-        args = [*reading]
+    with _reading(project, assembled) as args:
         for name in _format_filters(assembled):
             args += ["--lua-filter", str(template_path(root, name))]
         args += ["--to", "typst-citations", "--standalone"]
         args += ["--template", str(template_path(root, "brief.typst"))]
-        args += [] if ministerial else ["--toc", "--toc-depth=1"]
-        return {"typst": run_pandoc(args, assembled.markdown, root, timestamp)}
-    filters = "\n".join(str(template_path(root, name)) for name in _format_filters(assembled))
-    args = [
-        *reading,
-        "--to",
-        str(template_path(root, "outputs.lua")),
-        "--variable",
-        f"briefgen-formats={' '.join(formats)}",
-        "--variable",
-        f"briefgen-filters={filters}",
-        "--variable",
-        f"briefgen-toc={'' if ministerial else '1'}",
-        "--variable",
-        f"briefgen-numbered={'' if ministerial else '1'}",
-        "--output",
-        "-",
-    ]
-    if "typst" in formats:
-        args += ["--variable", f"briefgen-typst={template_path(root, 'brief.typst')}"]
-    if "html" in formats:
-        args += ["--variable", f"briefgen-html={template_path(root, 'brief.html')}"]
-    if "docx" in formats:
-        args += ["--reference-doc", str(template_path(root, "reference.docx"))]
-    return _unpack(run_pandoc(args, assembled.markdown, root, timestamp))
+        args += [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
+        return run_pandoc(args, assembled.markdown, root, timestamp)
 
 
 def _format_filters(assembled: Assembled) -> tuple[str, ...]:
@@ -215,8 +180,32 @@ def compile_pdf(project: Project, typst_source: str, timestamp: int | None) -> b
 def render_office(
     project: Project, assembled: Assembled, formats: Sequence[str], timestamp: int | None = None
 ) -> dict[str, bytes]:
-    """DOCX and/or HTML from one pandoc process; the DOCX gets its marking stamped."""
-    results = render_formats(project, assembled, formats, timestamp)
+    """DOCX and/or HTML from one pandoc process, which reads the brief and resolves its
+    citations once, then runs the per-format filters and writers (templates/outputs.lua);
+    the DOCX gets its marking stamped."""
+    root = project.root
+    paper = "" if assembled.look == "ministerial" else "1"  # a contents list, numbered sections
+    filters = "\n".join(str(template_path(root, name)) for name in _format_filters(assembled))
+    with _reading(project, assembled) as args:
+        args += [
+            "--to",
+            str(template_path(root, "outputs.lua")),
+            "--variable",
+            f"briefgen-formats={' '.join(formats)}",
+            "--variable",
+            f"briefgen-filters={filters}",
+            "--variable",
+            f"briefgen-toc={paper}",
+            "--variable",
+            f"briefgen-numbered={paper}",
+            "--output",
+            "-",
+        ]
+        if "html" in formats:
+            args += ["--variable", f"briefgen-html={template_path(root, 'brief.html')}"]
+        if "docx" in formats:
+            args += ["--reference-doc", str(template_path(root, "reference.docx"))]
+        results = _unpack(run_pandoc(args, assembled.markdown, root, timestamp))
     if "docx" in results:
         marking = str(assembled.metadata["marking"])
         draft = bool(assembled.metadata.get("draft"))
@@ -335,7 +324,7 @@ def render_outputs(
     office = [f for f in formats if f in ("docx", "html")]
 
     def pdf() -> dict[str, bytes]:
-        source = render_formats(project, assembled, ["typst"], timestamp)["typst"]
+        source = render_typst(project, assembled, timestamp)
         if cancelled is not None and cancelled.is_set():
             raise Cancelled(brief.name)
         return {"pdf": compile_pdf(project, source.decode("utf-8"), timestamp)}
