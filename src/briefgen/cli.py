@@ -6,10 +6,12 @@ message and an exit code here, in ``main``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -108,6 +110,12 @@ class ScanProgress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+
+
+def _advance(bar: Any, message: str) -> None:
+    """One brief done: the bar moves on and shows its name."""
+    bar.update(1)
+    bar.label = message.split(":")[0]
 
 
 def load(project_dir: Path | None) -> Any:
@@ -252,28 +260,12 @@ def build(
         )
     outdir = output if output is not None else project.root / "build"
 
-    with ScanProgress() as scanning:
+    with ScanProgress() as scanning, contextlib.ExitStack() as stack:
+        progress: Callable[[str], None] = partial(click.echo, err=True)
         if sys.stderr.isatty() and len(names) > 1:
-            with click.progressbar(length=len(names), label="building", file=sys.stderr) as bar:
-
-                def progress(message: str) -> None:
-                    bar.update(1)
-                    bar.label = message.split(":")[0]
-
-                outcome = build_briefs(
-                    project, names, wanted, outdir, draft, progress, force, scanning
-                )
-        else:
-            outcome = build_briefs(
-                project,
-                names,
-                wanted,
-                outdir,
-                draft,
-                lambda m: click.echo(m, err=True),
-                force,
-                scanning,
-            )
+            bar = click.progressbar(length=len(names), label="building", file=sys.stderr)
+            progress = partial(_advance, stack.enter_context(bar))
+        outcome = build_briefs(project, names, wanted, outdir, draft, progress, force, scanning)
     errors = [f for f in outcome.findings if f.severity == "error"]
     if errors and not draft:
         click.echo(report.as_text(outcome.findings, outcome.summary), err=True)
