@@ -107,11 +107,11 @@ def test_draft_build_marks_uncited_sentences(project) -> None:  # type: ignore[n
     )
     result = invoke(["build", "all", "--draft", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    pages = pdf_pages(root / "build" / "all.pdf")
+    pages = pdf_pages(root / "build" / "all.draft.pdf")
     text = "\n".join(pages)
     assert all("DRAFT" in p for p in pages)
     assert "[UNCITED] An uncited sentence in a paragraph." in text
-    html = " ".join((root / "build" / "all.html").read_text(encoding="utf-8").split())
+    html = " ".join((root / "build" / "all.draft.html").read_text(encoding="utf-8").split())
     assert '<span class="uncited"><strong>[UNCITED] </strong>An uncited list item.</span>' in html
 
 
@@ -128,7 +128,7 @@ def test_a_draft_may_cite_an_unknown_key_and_still_build(project) -> None:  # ty
     assert not (root / "build").exists()
     result = invoke(["build", "note", "--draft", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    assert "nosuchkey2026" in "\n".join(pdf_pages(root / "build" / "note.pdf"))
+    assert "nosuchkey2026" in "\n".join(pdf_pages(root / "build" / "note.draft.pdf"))
 
 
 def test_builds_are_byte_reproducible(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -1,12 +1,12 @@
-"""check -> assemble -> render for a set of briefs. Writes nothing when the check fails
-(unless it is a draft build)."""
+"""check -> assemble -> render for a set of briefs. Writes nothing when the check fails;
+a draft build goes past uncited claims and unknown keys only."""
 
 from __future__ import annotations
 
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +17,38 @@ from briefgen.claims import WORD_RE, AudienceBlock, FileScan, Locator, Progress,
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
-from briefgen.project import Brief, Project, Section
+from briefgen.project import BRIEFS_DIR, Brief, Project, Section
 from briefgen.render import BuildOutput, build_key, render_outputs, up_to_date, write_outputs
+
+#: The errors a draft builds past (that is what drafts are for: showing unsourced prose to
+#: reviewers). Every other error refuses a draft too: what a brief includes, for whom and
+#: under which marking must be known and allowed, whatever kind of build it is.
+DRAFT_BUILDS_PAST = frozenset({"uncited-claim", "unknown-key"})
+
+
+def refusing(findings: Iterable[Finding], draft: bool) -> list[Finding]:
+    """The findings that refuse a build, or a draft build with ``draft``."""
+    return [
+        f for f in findings if f.severity == "error" and not (draft and f.rule in DRAFT_BUILDS_PAST)
+    ]
+
+
+def brief_errors(findings: Iterable[Finding], names: Iterable[str] | None = None) -> list[Finding]:
+    """Errors in brief files themselves (of the named briefs, or of every brief): an unknown
+    audience or section, a marking above the audience's ceiling, a malformed brief. Such a
+    brief cannot be built, not even as a draft, nor listed or compared as if it could."""
+    wanted = None if names is None else {f"{BRIEFS_DIR}/{n}.yaml" for n in names}
+    return [
+        f
+        for f in findings
+        if f.severity == "error"
+        and (f.file in wanted if wanted is not None else _is_brief_file(f.file))
+    ]
+
+
+def _is_brief_file(rel: str) -> bool:
+    folder, _, name = rel.rpartition("/")
+    return folder == BRIEFS_DIR and name.endswith(".yaml")
 
 
 @dataclass
@@ -27,6 +57,7 @@ class BuildOutcome:
     summary: dict[str, int]
     built: list[BuildOutput] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # briefs whose outputs were up to date
+    refused: list[Finding] = field(default_factory=list)  # the errors that refused the build
 
 
 def build_briefs(
@@ -40,6 +71,9 @@ def build_briefs(
     scan_progress: Progress | None = None,
 ) -> BuildOutcome:
     """Check, then build each brief whose outputs are missing or stale (all with force).
+
+    Errors refuse the build (``refusing``: a draft's, all but uncited claims and unknown
+    keys); then nothing is written and the outcome's ``refused`` lists those errors.
 
     Rendering does not wait for the check: each brief is assembled with the marking the
     check is expected to give (``expected_marking``) and rendered while the check parses the
@@ -56,8 +90,8 @@ def build_briefs(
         if not draft:  # draft marks come from the check: those builds wait for it
             for name in names:
                 brief = project.briefs.get(name)
-                if brief is None:
-                    continue
+                if brief is None or brief_errors(project.findings, [name]):
+                    continue  # the check refuses it: nothing to assemble
                 assembled = assemble(project, brief, expected_marking(project, brief), None)
                 key = build_key(project, assembled)
                 future = None
@@ -72,7 +106,8 @@ def build_briefs(
             # the reading grade is not part of a build (only a reading_level finding is,
             # which the check still computes for the audiences that set one)
             result = check(project, names, readability=False, progress=scan_progress, jobs=jobs)
-            if result.errors and not draft:
+            refused = refusing(result.findings, draft)
+            if refused:
                 cancelled.set()
         except BaseException:
             cancelled.set()
@@ -80,7 +115,8 @@ def build_briefs(
         finally:
             checked.set()
         outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
-        if result.errors and not draft:
+        if refused:
+            outcome.refused = refused
             return outcome
         try:
             ensure_writable(outdir)
@@ -102,7 +138,7 @@ def build_briefs(
                 marks = _draft_marks(project, brief, result.scans) if draft else None
                 assembled = assemble(project, brief, stats.marking, marks)
                 key, future = build_key(project, assembled), None
-            if not force and up_to_date(outdir, brief, key, formats):
+            if not force and up_to_date(outdir, brief, key, formats, draft):
                 return name, None, f"{name}: up to date"
             claims = brief_claims(brief, result.scans, result.bibliography.keys)
             if future is not None:
@@ -113,9 +149,9 @@ def build_briefs(
             files = ", ".join(_show(p) for p in built.outputs.values())
             return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
 
-        wanted = [n for n in names if n in result.briefs]
-        with ThreadPoolExecutor(max_workers=min(2, len(wanted)) or 1) as writers:
-            for name, built, message in writers.map(one, wanted):
+        # every brief has its figures: one the check could not grade was refused above
+        with ThreadPoolExecutor(max_workers=min(2, len(names)) or 1) as writers:
+            for name, built, message in writers.map(one, names):
                 if built is None:
                     outcome.skipped.append(name)
                 else:

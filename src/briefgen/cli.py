@@ -13,12 +13,16 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, ConfigError
+
+if TYPE_CHECKING:
+    from briefgen.build import BuildOutcome
+    from briefgen.findings import Finding
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -219,7 +223,8 @@ def _run_check(
 @click.option(
     "--draft",
     is_flag=True,
-    help="Build despite errors, with a DRAFT watermark and uncited sentences highlighted.",
+    help="Build despite uncited claims and unknown keys, with a DRAFT watermark and uncited "
+    "sentences highlighted, into DIR/<brief>.draft.* (never over the real outputs).",
 )
 @click.option("--force", is_flag=True, help="Rebuild even when the outputs are up to date.")
 @project_option
@@ -234,17 +239,19 @@ def build(
 ) -> None:
     """Check, then build briefs to PDF, DOCX and HTML.
 
-    Runs the check first and writes nothing when it finds errors (unless --draft).
-    Outputs: DIR/<brief>.pdf, .docx, .html and <brief>.manifest.json. A brief whose
-    inputs, templates and tools are unchanged since its last build is not rendered again
-    (--force renders it anyway); independent briefs are built in parallel.
+    Runs the check first, prints its findings as 'check' does, and writes nothing when it
+    finds errors (exit 1). Outputs: DIR/<brief>.pdf, .docx, .html and <brief>.manifest.json.
+    A draft goes past uncited claims and unknown keys only (never an unknown audience or
+    section, nor a marking above the audience's ceiling) and writes <brief>.draft.* files,
+    which 'verify' refuses. A brief whose inputs, templates and tools are unchanged since
+    its last build is not rendered again (--force renders it anyway); independent briefs
+    are built in parallel.
 
     \b
     Example:
       briefgen build --all
       briefgen build ministers --to pdf -o out/
     """
-    from briefgen import report
     from briefgen.build import build_briefs
 
     wanted = _formats(formats)
@@ -266,12 +273,37 @@ def build(
             bar = click.progressbar(length=len(names), label="building", file=sys.stderr)
             progress = partial(_advance, stack.enter_context(bar))
         outcome = build_briefs(project, names, wanted, outdir, draft, progress, force, scanning)
-    errors = [f for f in outcome.findings if f.severity == "error"]
-    if errors and not draft:
-        click.echo(report.as_text(outcome.findings, outcome.summary), err=True)
-        click.echo("build refused: fix the errors above, or build with --draft", err=True)
-        sys.exit(1)
-    sys.exit(0)
+    _show_findings(outcome, draft)
+    sys.exit(1 if outcome.refused else 0)
+
+
+def _show_findings(outcome: BuildOutcome, draft: bool) -> None:
+    """On stderr, what 'check' would print for the briefs built (warnings too), then why
+    the build was refused, if it was."""
+    from briefgen import report
+    from briefgen.build import refusing
+
+    if outcome.findings:
+        colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        text = report.as_text(outcome.findings, outcome.summary, _style if colour else None)
+        click.echo(text, err=True, color=colour)
+    if not outcome.refused:
+        return
+    if draft:
+        why = "draft refused: fix the errors above (a draft builds past uncited claims and "
+        why += "unknown keys only)"
+    elif refusing(outcome.findings, draft=True):
+        why = "build refused: fix the errors above (a draft would be refused too)"
+    else:
+        why = "build refused: fix the errors above, or build with --draft"
+    click.echo(why, err=True)
+
+
+def _show_brief_errors(findings: list[Finding]) -> None:
+    from briefgen import report
+
+    for finding in findings:
+        click.echo(report.finding_line(finding), err=True)
 
 
 # --------------------------------------------------------------------------- list
@@ -284,7 +316,8 @@ def list_(fmt: str, project_dir: Path | None) -> None:
     """List briefs (audience, sections, marking, words) and sections (marking, owner, review).
 
     A section is 'stale' when its reviewed: date is older than stale_after_days in
-    briefgen.yaml.
+    briefgen.yaml. Exit 1 (after the listing) when a brief names an unknown audience or
+    section or is marked above its audience's ceiling; the errors go to stderr.
 
     \b
     Example:
@@ -294,11 +327,16 @@ def list_(fmt: str, project_dir: Path | None) -> None:
     import datetime as dt
 
     from briefgen import catalog
+    from briefgen.build import brief_errors
     from briefgen.check import check as run_check
 
     project = load(project_dir)
-    data = catalog.catalog(project, run_check(project), dt.date.today())
+    result = run_check(project)
+    data = catalog.catalog(project, result, dt.date.today())
     click.echo(catalog.as_json(data) if fmt == "json" else catalog.as_text(data))
+    errors = brief_errors(result.findings)
+    _show_brief_errors(errors)
+    sys.exit(1 if errors else 0)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -308,7 +346,8 @@ def verify(outputs: tuple[Path, ...], project_dir: Path | None) -> None:
     """Say whether built files still match their inputs (from <brief>.manifest.json).
 
     Exit 0 when every OUTPUT is exactly what its recorded inputs and tools built; 1 when an
-    input, the output itself or a tool version changed since.
+    input, the output itself or a tool version changed since, or when an OUTPUT is a draft
+    (drafts are never verified).
 
     \b
     Example:
@@ -343,31 +382,38 @@ def watch(
 ) -> None:
     """Rebuild BRIEFS whenever a section, the bibliography, a brief or a template changes.
 
-    Prints the findings of each run and keeps watching after an error. Stop with Ctrl-C.
+    Prints the findings of each run and keeps watching after an error. Stop with Ctrl-C;
+    exit 1 when the last run was refused or failed.
 
     \b
     Example:
       briefgen watch ministers --to pdf,html
     """
-    from briefgen import report
-    from briefgen.build import BuildOutcome
-    from briefgen.project import find_root
+    from briefgen.project import BRIEFS_DIR, find_root
     from briefgen.watch import watch as run_watch
 
     root = (project_dir or find_root(Path.cwd())).resolve()
     wanted = _formats(formats)
     outdir = output if output is not None else root / "build"
+    missing = [n for n in briefs if not (root / BRIEFS_DIR / f"{n}.yaml").is_file()]
+    if missing:  # a typo is not worth watching for (a brief broken mid-edit is)
+        _briefs(load(root), tuple(missing))
+    failed = False
 
     def show(outcome: BuildOutcome | BriefgenError) -> None:
+        nonlocal failed
         if isinstance(outcome, BriefgenError):
             click.echo(f"briefgen: {outcome}", err=True)
-        elif outcome.findings:
-            click.echo(report.as_text(outcome.findings, outcome.summary), err=True)
-        for built in getattr(outcome, "built", []):
-            click.echo(f"rebuilt {built.brief}", err=True)
+            failed = True
+        else:
+            _show_findings(outcome, draft=False)
+            failed = bool(outcome.refused)
+            for built in outcome.built:
+                click.echo(f"rebuilt {built.brief}", err=True)
         click.echo("watching for changes (Ctrl-C to stop)", err=True)
 
     run_watch(root, briefs, wanted, outdir, show)
+    sys.exit(1 if failed else 0)
 
 
 def _formats(value: str) -> list[str]:
@@ -448,16 +494,24 @@ def refs(fmt: str, project_dir: Path | None) -> None:
 def diff(brief_a: str, brief_b: str, fmt: str, project_dir: Path | None) -> None:
     """Show the sections and claims one brief has that the other lacks.
 
+    Exit 1, with nothing compared, when either brief names an unknown audience or section or
+    is marked above its audience's ceiling.
+
     \b
     Example:
       briefgen diff ministers public
     """
     from briefgen import ledger
+    from briefgen.build import brief_errors
     from briefgen.check import check as run_check
 
     project = load(project_dir)
     a, b = _briefs(project, (brief_a, brief_b))
     result = run_check(project, (brief_a, brief_b))
+    errors = brief_errors(result.findings, (brief_a, brief_b))
+    if errors:
+        _show_brief_errors(errors)
+        sys.exit(1)
     d = ledger.diff(project, result, a, b)
     click.echo(
         json.dumps(d, indent=2, ensure_ascii=False) if fmt == "json" else ledger.diff_text(d)

@@ -31,26 +31,28 @@ def as_text(
     style: Callable[..., str] | None = None,
 ) -> str:
     """``path:line:col: severity rule: message`` with the sentence, grouped by file."""
-
-    def plain(text: str, **_: object) -> str:
-        return text
-
-    paint = style or plain
+    paint = style or _plain
     lines: list[str] = []
     for file, group in groupby(findings, key=lambda f: f.file):
         lines.append(paint(file, bold=True, underline=True))
         for f in group:
-            colour = "red" if f.severity == "error" else "yellow"
-            lines.append(
-                f"{f.file}:{f.line}:{f.column}: "
-                + paint(f"{f.severity} {f.rule}", fg=colour, bold=True)
-                + f": {f.message}"
-            )
+            lines.append(finding_line(f, paint))
             if f.text and f.rule in ("uncited-claim", "terminology"):
                 lines.append(paint(f"    {_shorten(f.text)}", dim=True))
         lines.append("")
     lines.append(summary_line(summary))
     return "\n".join(lines)
+
+
+def _plain(text: str, **_: object) -> str:
+    return text
+
+
+def finding_line(f: Finding, style: Callable[..., str] | None = None) -> str:
+    """One finding on one line: ``path:line:col: severity rule: message``."""
+    colour = "red" if f.severity == "error" else "yellow"
+    label = (style or _plain)(f"{f.severity} {f.rule}", fg=colour, bold=True)
+    return f"{f.file}:{f.line}:{f.column}: {label}: {f.message}"
 
 
 def summary_line(summary: dict[str, int]) -> str:
