@@ -130,7 +130,8 @@ def test_check_json_is_the_spec_document(tmp_path: Path) -> None:
         "file": CONSTRUCTS,
         "line": 9,
         "column": 34,
-        "message": "claim has no citation",
+        "message": "claim has no citation: cite a source ([@key]), or put analysis in a "
+        "::: judgment block",
         "text": "An uncited sentence in a paragraph.",
     }
 

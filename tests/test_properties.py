@@ -8,7 +8,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.claims import Locator, ScanInput, _words_pattern, scan_files, split_sentences
+from briefgen.claims import ScanInput, scan_files
+from briefgen.locate import _first_match, _words_pattern
 
 HEADER = "---\ntitle: T\n---\n\n"
 WORDS = [
@@ -151,22 +152,6 @@ def test_files_scanned_in_one_batch_as_if_each_were_alone(bodies: list[str]) -> 
     assert scan_files(inputs, jobs=1) == alone
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(
-        alphabet=st.sampled_from(list("ab Cd.?!…”’)\"' 3U.S")),
-        max_size=60,
-    )
-)
-def test_one_sentence_shortcut_agrees_with_the_splitter(text: str) -> None:
-    """split_sentences skips nupunkt when no sentence can end before the text does; the
-    shortcut must give exactly nupunkt's spans."""
-    import nupunkt
-
-    expected = [(int(s), int(e)) for s, e in nupunkt.sent_spans(text)] if text.strip() else []
-    assert split_sentences(text) == expected
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("Child pornography CSAM ßİı\n-_")), max_size=80))
 def test_terminology_prefilter_never_hides_a_finding(text: str) -> None:
@@ -190,4 +175,98 @@ def test_locating_words_finds_what_a_regex_search_finds(
     pattern = _words_pattern(tuple(words))
     match = pattern.search(source, start)
     expected = match.start() if match else None
-    assert Locator(source)._first_match(pattern, words[0], start) == expected
+    assert _first_match(source, pattern, words[0], start) == expected
+
+
+# --------------------------------------------------------------------------- positions
+
+_MARKUP = "*_[<~"
+_SAME = {"“": '"', "”": '"', "‘": "'", "’": "'"}
+
+
+@st.composite
+def decorated_sentences(draw: st.DrawFn) -> tuple[str, int]:
+    """A sentence whose opening is wrapped in markup pandoc renders away, perhaps with a
+    footnote, and how many uncited claims it holds."""
+    ws = draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=6))
+    first = ws[0].capitalize()
+    opening = draw(
+        st.sampled_from(["plain", "link", "emphasis", "strong", "span", "quote", "paren"])
+    )
+    rest = " ".join(ws[1:])
+    if opening == "link":
+        text = f"[{first}](https://example.org/{ws[1]}) {rest}"
+    elif opening == "emphasis":
+        text = f"*{first}* {rest}"
+    elif opening == "strong":
+        text = f"**{first} {ws[1]}** {' '.join(ws[2:])}"
+    elif opening == "span":
+        text = f"[{first}]{{.mark}} {rest}"
+    elif opening == "quote":
+        text = f'"{first} {rest}"'
+    elif opening == "paren":
+        text = f"({first} {rest})"
+    else:
+        text = f"{first} {rest}"
+    note = draw(st.sampled_from(["", "^[A cited note [@a].]", "^[An uncited note.]", "[^n]"]))
+    in_note = int(note == "^[An uncited note.]")
+    if draw(st.booleans()):
+        return f"{text}{note} {draw(cite)}.", in_note
+    by_note = note in ("^[A cited note [@a].]", "[^n]")
+    return f"{text}{note}.", int(not by_note) + in_note
+
+
+def _first_char_at(source: str, line: int, column: int) -> str:
+    lines = source.split("\n")
+    rest = lines[line - 1][column - 1 :]
+    return rest.lstrip(_MARKUP)[:1]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(decorated_sentences(), min_size=1, max_size=4).map(
+            lambda items: (
+                " ".join(t for t, _ in items) if len(items) % 2 else "\n".join(t for t, _ in items),
+                sum(n for _, n in items),
+            )
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_every_finding_points_at_the_first_character_of_its_sentence(
+    tmp_path_factory: object, paragraphs: list[tuple[str, int]]
+) -> None:
+    import json
+    import shutil
+
+    from tests.conftest import PROJECTS, invoke
+
+    root = tmp_path_factory.mktemp("p")  # type: ignore[attr-defined]
+    shutil.copytree(PROJECTS / "basic", root, dirs_exist_ok=True)
+    body = "\n\n".join(p for p, _ in paragraphs)
+    if "[^n]" in body:
+        body += "\n\n[^n]: A footnote that cites [@a]."
+    source = HEADER + body + "\n"
+    (root / "references.bib").write_text(
+        "@misc{a, title={A}, author={A, B}, year={2020}}\n"
+        "@misc{b, title={B}, author={B, C}, year={2021}}\n"
+        "@report{owen2015tor, title={T}, author={O, G}, year={2015}}\n"
+        "@misc{budapest2001, title={C}, author={E, C}, year={2001}}\n",
+        encoding="utf-8",
+    )
+    (root / "briefs/sections/probe.md").write_text(source, encoding="utf-8")
+    doc = json.loads(invoke(["check", "--project", str(root), "--format", "json"]).stdout)
+    claims = [
+        f
+        for f in doc["findings"]
+        if f["file"] == "briefs/sections/probe.md"
+        and f["rule"] in ("uncited-claim", "ambiguous-boundary")
+    ]
+    assert len(claims) == sum(n for _, n in paragraphs)  # none lost, none merged
+    assert len({(f["line"], f["column"]) for f in claims}) == len(claims)  # none collapsed
+    assert doc["summary"]["uncited"] == len(claims)
+    for f in claims:
+        expected = _SAME.get(f["text"][0], f["text"][0])
+        assert _first_char_at(source, f["line"], f["column"]) == expected, f

@@ -18,7 +18,8 @@ def test_text_groups_by_file_and_ends_with_a_summary() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "briefs/sections/constructs.md"
     assert lines[1] == (
-        "briefs/sections/constructs.md:4:44: error uncited-claim: claim in summary has no citation"
+        "briefs/sections/constructs.md:4:44: error uncited-claim: claim in summary has no "
+        "citation: cite a source ([@key]), or put analysis in a ::: judgment block"
     )
     assert lines[2] == "    An uncited summary sentence."
     assert lines[-1] == "1 section, 23 claims (12 cited, 10 uncited): 11 errors, 0 warnings"
@@ -50,7 +51,8 @@ def test_github_annotations() -> None:
     assert len(lines) == 11
     assert lines[0] == (
         "::error file=briefs/sections/constructs.md,line=4,col=44,title=uncited-claim::"
-        "uncited-claim: claim in summary has no citation — An uncited summary sentence."
+        "uncited-claim: claim in summary has no citation: cite a source ([@key]), or put "
+        "analysis in a ::: judgment block — An uncited summary sentence."
     )
     assert result.stderr.strip().endswith("11 errors, 0 warnings")
 

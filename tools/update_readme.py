@@ -1,4 +1,5 @@
-"""Regenerate the --help section of README.md from the CLI itself.
+"""Regenerate the --help section of README.md from the CLI itself, and its table of
+rules from briefgen.findings.RULES.
 
     python tools/update_readme.py          # rewrite README.md
     python tools/update_readme.py --check  # exit 1 if README.md is out of date
@@ -14,9 +15,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from briefgen.cli import cli
+from briefgen.findings import RULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BEGIN, END = "<!-- help:begin -->", "<!-- help:end -->"
+RULES_BEGIN, RULES_END = "<!-- rules:begin -->", "<!-- rules:end -->"
 
 
 def help_text(args: list[str]) -> str:
@@ -31,10 +34,20 @@ def help_section() -> str:
     return "\n\n".join(parts)
 
 
+def rules_section() -> str:
+    rows = [f"| `{rule}` | {severity} | {text} |" for rule, (severity, text) in RULES.items()]
+    return "\n".join(["| rule | severity | when |", "| --- | --- | --- |", *rows])
+
+
+def _replace(text: str, begin: str, end: str, body: str) -> str:
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
 def updated(text: str) -> str:
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{help_section()}\n{END}{tail}"
+    text = _replace(text, RULES_BEGIN, RULES_END, rules_section())
+    return _replace(text, BEGIN, END, help_section())
 
 
 def main(argv: list[str]) -> int:
@@ -42,7 +55,7 @@ def main(argv: list[str]) -> int:
     new = updated(text)
     if "--check" in argv:
         if new != text:
-            print("README.md --help section is out of date: run python tools/update_readme.py")
+            print("README.md is out of date: run python tools/update_readme.py")
             return 1
         return 0
     README.write_text(new, encoding="utf-8")

@@ -12,6 +12,7 @@ from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
 
 from briefgen.errors import ConfigError
+from briefgen.files import read_text
 from briefgen.findings import Finding
 
 
@@ -37,7 +38,7 @@ class Bibliography:
 
 def load_bibliography(path: Path, rel: str) -> Bibliography:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise ConfigError(
             f"{rel}: bibliography not found: create it, or set 'bibliography:' in briefgen.yaml"

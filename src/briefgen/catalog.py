@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from briefgen.check import CheckResult
+from briefgen.markup import classes_used
 from briefgen.project import Project
 
 
@@ -47,7 +48,8 @@ def catalog(project: Project, result: CheckResult, today: dt.date) -> dict[str, 
                 ],
             }
         )
-    return {"briefs": briefs, "sections": sections}
+    classes = classes_used(result.scans.values())
+    return {"briefs": briefs, "sections": sections, "classes": dict(sorted(classes.items()))}
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -74,6 +76,8 @@ def as_text(data: dict[str, Any]) -> str:
         for s in data["sections"]
     ]
     lines += _table(("section", "marking", "audiences", "owner", "reviewed", "title"), rows)
+    used = ", ".join(f"{name} ({n})" for name, n in data["classes"].items()) or "none"
+    lines += ["", f"Classes used on divs and spans: {used}"]
     return "\n".join(lines)
 
 

@@ -10,9 +10,11 @@ from functools import lru_cache
 from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.cache import CACHE_DIR, scan_cached
 from briefgen.cache import enabled as cache_enabled
-from briefgen.claims import AudienceBlock, FileScan, Locator, Progress, ScanInput
+from briefgen.characters import invisible_findings, key_characters
+from briefgen.claims import AudienceBlock, FileScan, Locator, Progress, ScanInput, Sentence
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.gcpause import pausing
+from briefgen.markup import markup_findings
 from briefgen.project import (
     ALL_AUDIENCES,
     SECTIONS_DIR,
@@ -166,7 +168,7 @@ def check(
 
     if memo is not None:
         memo.save()
-    result.findings = sorted(set(findings))
+    result.findings = sorted(findings)
     return result
 
 
@@ -195,26 +197,19 @@ def _section_findings(
             continue
         if not included(sentence.blocks, scan, audiences):
             continue
-        where = " in summary" if sentence.where == "summary" else ""
-        out.append(
-            Finding(
-                rel,
-                sentence.line,
-                sentence.column,
-                "uncited-claim",
-                f"claim{where} has no citation",
-                sentence.text,
-            )
-        )
+        out.append(uncited_finding(rel, sentence))
+    invisible, broken = invisible_findings(rel, section.source)
+    out.extend(invisible)
     for use in scan.citations:
-        if use.key not in known:
+        if use.key not in known and (use.line, use.column) not in broken:
+            hint = key_characters(use.key, known) or did_you_mean(use.key, known)
             out.append(
                 Finding(
                     rel,
                     use.line,
                     use.column,
                     "unknown-key",
-                    f"unknown citation key '{use.key}'{did_you_mean(use.key, known)}: "
+                    f"unknown citation key '{use.key}'{hint}: "
                     "add the entry to the bibliography or correct the key",
                     f"@{use.key}",
                 )
@@ -259,8 +254,36 @@ def _section_findings(
                     "or set allow_raw: true in briefgen.yaml",
                 )
             )
+    out.extend(markup_findings(rel, scan))
     out.extend(terminology_findings(project, section))
     return out
+
+
+def uncited_finding(rel: str, sentence: Sentence) -> Finding:
+    """A claim with no citation, or with none on one side of a boundary we cannot be sure
+    of (see briefgen.sentences)."""
+    where = {"summary": " in summary", "footnote": " in footnote"}.get(sentence.where, "")
+    if sentence.doubt:
+        abbreviation = sentence.doubt
+        return Finding(
+            rel,
+            sentence.line,
+            sentence.column,
+            "ambiguous-boundary",
+            f"cannot tell whether the full stop of '{abbreviation}' ends a sentence, and the "
+            f"text on one side has no citation: cite it, or write '{abbreviation}\\ ' "
+            "(backslash, space) to keep one sentence",
+            sentence.text,
+        )
+    return Finding(
+        rel,
+        sentence.line,
+        sentence.column,
+        "uncited-claim",
+        f"claim{where} has no citation: cite a source ([@key]), or put analysis in a "
+        "::: judgment block",
+        sentence.text,
+    )
 
 
 def _term_body(avoid: str) -> str:

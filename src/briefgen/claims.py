@@ -22,11 +22,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import islice
 from typing import Any, NamedTuple
 
 from briefgen.errors import RenderError
 from briefgen.gcpause import paused
+from briefgen.locate import WORD_RE, Locator
+from briefgen.sentences import sentence_spans, settle, split_sentences
+
+__all__ = ["WORD_RE", "Locator", "split_sentences"]  # re-exported for the other stages
 
 READER = "markdown"  # pandoc's reader for section text, the same for check and build
 EXEMPT_CLASSES = ("judgment", "recommendation", "note")
@@ -61,12 +64,8 @@ def prefix_footnotes(text: str, prefix: str) -> str:
     )
 
 
-WORD_RE = re.compile(r"[^\W_]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
-_INNER_END_RE = re.compile(r"[.?!…]")
-_FINAL_END_RE = re.compile(r"[.?!…]?[\"'”’»)\]]*\s*\Z")
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}’”")
-_AUDIENCE_FENCE_RE = re.compile(r"^[ \t]*:{3,}[ \t]*\{[^}\n]*\baudience\b", re.M)
 
 Json = Any  # a node of pandoc's JSON AST
 
@@ -99,8 +98,26 @@ class Sentence(NamedTuple):
     text: str  # the sentence as rendered, citations left out
     keys: tuple[str, ...]  # keys cited for it: in it, right after it, or in its footnote
     status: str  # "claim", or "exempt-judgment" / "exempt-recommendation" / "exempt-note"
-    where: str  # "body" or "summary"
+    where: str  # "body", "summary" or "footnote"
     blocks: tuple[int, ...]  # indices of the enclosing audience blocks (FileScan.blocks)
+    doubt: str = ""  # an abbreviation at an ambiguous boundary next to it (sentences.settle)
+
+
+class Markup(NamedTuple):
+    """A div or span that carries classes or attributes: what the checker holds to the
+    closed world of audience and exemption markup."""
+
+    line: int
+    column: int
+    element: str  # "div" or "span"
+    classes: tuple[str, ...]
+    attributes: tuple[str, ...]  # attribute names
+
+
+class FenceProblem(NamedTuple):
+    line: int
+    problem: str  # "unclosed" (a fence never closed) or "loose" (a ::: line read as text)
+    text: str  # the fence line as written
 
 
 @dataclass(frozen=True)
@@ -120,33 +137,8 @@ class FileScan:
     words: tuple[tuple[tuple[int, ...], int], ...]  # (audience blocks, words) of body text
     raw: tuple[RawUse, ...]
     error: str | None = None  # pandoc could not read the file
-
-
-# --------------------------------------------------------------------------- sentences
-
-
-@lru_cache(maxsize=1)
-def _splitter() -> Any:
-    import nupunkt
-
-    return nupunkt
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of plain text (trailing whitespace included).
-
-    The one place the splitter is chosen: nupunkt (Punkt tuned on legal text) got every
-    hard case of our test paragraph right (U.S., e.g., Art. 16, et al., approx., No. 5,
-    3.5, p. 4, 18 U.S.C. §, e-mail, URL, '."') at ~15 µs a sentence; see
-    tests/test_sentences.py and benchmarks/.
-    """
-    if not text.strip():
-        return []
-    end = _FINAL_END_RE.search(text, max(0, len(text) - 16))  # a shorter tail is still safe
-    if end is not None and not _INNER_END_RE.search(text, 0, end.start()):
-        return [(0, len(text))]  # one full stop, ? or ! at most, at the very end
-    spans = _splitter().sent_spans(text)
-    return [(int(s), int(e)) for s, e in spans]
+    markup: tuple[Markup, ...] = ()
+    fences: tuple[FenceProblem, ...] = ()
 
 
 # --------------------------------------------------------------------------- pandoc
@@ -355,64 +347,6 @@ def _balanced_groups(sizes: list[int], n: int) -> list[list[int]]:
     return [g for g in groups if g]
 
 
-# --------------------------------------------------------------------------- locating
-
-
-class Locator:
-    """Finds rendered text again in its source and turns offsets into line:column."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
-
-    def find_words(self, text: str, start: int, floor: int) -> int | None:
-        """Offset in the source where ``text`` begins, searching from ``start`` (then from
-        ``floor``). Matches its first words with any markup or whitespace between them."""
-        words = [m.group() for m in islice(WORD_RE.finditer(text), 3)]
-        if not words:
-            return None
-        if text[:1] == "@":  # an author-in-text citation opens it: ``@key [p. 3] says``
-            found = self.find_literal("@" + words[0], start, floor)
-            if found is not None:
-                return found
-        for count in (len(words), 1):
-            pattern = _words_pattern(tuple(words[:count]))
-            found = self._first_match(pattern, words[0], start)
-            if found is None:
-                found = self._first_match(pattern, words[0], floor)
-            if found is not None:
-                return found
-        return None
-
-    def _first_match(self, pattern: re.Pattern[str], first: str, start: int) -> int | None:
-        """Where ``pattern.search(source, start)`` would match, found faster: every match
-        begins with the literal first word, so only its occurrences are tried (a search
-        would try the pattern, which begins with a look-behind, at every position)."""
-        source = self.source
-        pos = source.find(first, start)
-        while pos >= 0:
-            if pattern.match(source, pos):
-                return pos
-            pos = source.find(first, pos + 1)
-        return None
-
-    def find_literal(self, needle: str, start: int, floor: int) -> int | None:
-        pos = self.source.find(needle, start)
-        if pos < 0:
-            pos = self.source.find(needle, floor)
-        return pos if pos >= 0 else None
-
-
-@lru_cache(maxsize=4096)
-def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    body = r"[\W_]+".join(re.escape(w) for w in words)
-    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])")
-
-
 # --------------------------------------------------------------------------- walking
 
 
@@ -429,6 +363,8 @@ class _Flat:
     length: int = 0
     anchors: list[_Anchor] = field(default_factory=list)
     exempt: list[tuple[int, int, str]] = field(default_factory=list)
+    inert: list[tuple[int, int]] = field(default_factory=list)  # code, math, @author: no prose
+    breaks: list[int] = field(default_factory=list)  # where the source broke a line
     pending_space: bool = False
 
     def add(self, s: str) -> None:
@@ -452,10 +388,14 @@ class _Flat:
 
 class _FileWalker:
     def __init__(self, source: str, body_offset: int) -> None:
-        self.loc = Locator(source)
+        self.loc = Locator(source, body_offset)
         self.body_offset = body_offset
         self.cursor = body_offset
         self.note_cursor = body_offset
+        self.note_index = 0  # body footnotes walked so far (Locator.note_starts)
+        self.fence_index = 0  # fences matched to divs so far (Locator.fences)
+        self.span_cursor = body_offset
+        self.markup: list[Markup] = []
         self.sentences: list[Sentence] = []
         self.citations: list[CitationUse] = []
         self.blocks: list[AudienceBlock] = []
@@ -514,13 +454,15 @@ class _FileWalker:
     def div(self, attr: Json, blocks: list[Json]) -> list[str]:
         _, classes, kvs = attr
         attrs = dict(kvs)
+        line, column = self._div_position(classes)
+        if classes or kvs:
+            self.markup.append(Markup(line, column, "div", tuple(classes), tuple(attrs)))
         pushed_exempt = pushed_aud = False
         exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
         if exempt:
             self.exempt.append(exempt)
             pushed_exempt = True
         if AUDIENCE_CLASS in classes:
-            line = self._fence_line()
             self.blocks.append(
                 AudienceBlock(
                     only=split_names(attrs.get("only", "")),
@@ -538,15 +480,33 @@ class _FileWalker:
             self.stack.pop()
         return keys
 
-    def _fence_line(self) -> int:
-        pattern = _AUDIENCE_FENCE_RE
-        match = pattern.search(self.loc.source, self.cursor) or pattern.search(
-            self.loc.source, self.body_offset
-        )
-        if match is None:
-            return self.loc.position(self.cursor)[0]
-        self.cursor = match.end()
-        return self.loc.position(match.start())[0]
+    def _div_position(self, classes: list[str]) -> tuple[int, int]:
+        """The line of the fence that opens this div: the next fence in the source with
+        the same classes (pandoc's AST holds divs in source order), else an HTML
+        ``<div`` (pandoc reads those as divs too)."""
+        fences = self.loc.fences()
+        for index in range(self.fence_index, len(fences)):
+            fence = fences[index]
+            if sorted(fence.classes) == sorted(classes):
+                self.fence_index = index + 1
+                self.cursor = max(self.cursor, fence.offset)
+                return fence.line, 1
+        found = self.loc.find_literal("<div", self.cursor, self.body_offset)
+        return self.loc.position(found if found is not None else self.cursor)
+
+    def span_markup(self, classes: list[str], kvs: list[list[str]]) -> None:
+        """Record a span's classes and attributes at its ``]{`` (or HTML ``<span``)."""
+        pos = self.loc.find_literal("]{", self.span_cursor, self.body_offset)
+        html = self.loc.find_literal("<span", self.span_cursor, self.body_offset)
+        if pos is None or (html is not None and html < pos):
+            pos = html
+        else:
+            pos += 1
+        if pos is None:
+            pos = self.cursor
+        self.span_cursor = pos + 1
+        line, column = self.loc.position(pos)
+        self.markup.append(Markup(line, column, "span", tuple(classes), tuple(k for k, _ in kvs)))
 
     def table(self, c: Json) -> list[str]:
         _, caption, _, head, bodies, foot = c
@@ -583,6 +543,7 @@ class _FileWalker:
     def unit(self, inlines: list[Json], exempt_kind: str | None = None) -> list[str]:
         flat = _Flat()
         notes: list[tuple[int, list[Json]]] = []
+        self.span_cursor = max(self.span_cursor, self.cursor)
         self.flatten(inlines, flat, notes)
         text = flat.value()
         key = tuple(self.stack)
@@ -590,9 +551,14 @@ class _FileWalker:
 
         # footnotes are walked first: their keys cite the sentence they hang on
         note_keys: dict[int, list[str]] = {}
+        starts = self.loc.note_starts() if notes else []
         for offset, blocks in notes:
             saved = self.cursor, self.where
-            self.cursor, self.where = self.note_cursor, "footnote"
+            start = self.note_cursor
+            if self.where == "body" and self.note_index < len(starts):
+                start = starts[self.note_index]
+                self.note_index += 1
+            self.cursor, self.where = start, "footnote"
             self.in_note += 1
             note_keys[offset] = self.walk_blocks(blocks)
             self.in_note -= 1
@@ -603,8 +569,8 @@ class _FileWalker:
                 anchor.keys = tuple(note_keys.get(anchor.offset, ()))
 
         kind = exempt_kind or (self.exempt[-1] if self.exempt else None)
-        spans = split_sentences(text)
-        owners = _attribute(text, spans, flat.anchors)
+        spans, doubts, owners = _sentences(text, flat.anchors, flat.breaks)
+        prose = _prose_only(text, flat.inert)
         all_keys: list[str] = []
         for i, (start, end) in enumerate(spans):
             sentence = text[start:end].strip().replace("\xa0", " ")
@@ -613,16 +579,18 @@ class _FileWalker:
             all_keys.extend(keys)
             if not _LETTER_RE.search(sentence) and not keys:
                 continue
-            found = self.loc.find_words(sentence, self.cursor, self.body_offset)
-            offset = self.cursor if found is None else found
+            found = self.loc.find_sentence(
+                sentence, self.cursor, self.body_offset, in_note=self.in_note > 0
+            )
+            offset = self.cursor if found is None else found[0]
             if found is not None:
-                self.cursor = found + 1
+                self.cursor = found[1]
             line, column = self.loc.position(offset)
             for anchor in own:
                 if anchor.kind != "note":
                     self._record_citations(anchor.keys, offset)
-            if not _LETTER_RE.search(sentence):
-                continue
+            if not _LETTER_RE.search(prose, start, end):
+                continue  # no prose: code, a formula, a citation standing alone
             status = "claim"
             if kind is not None:
                 status = f"exempt-{kind}"
@@ -639,6 +607,7 @@ class _FileWalker:
                     status,
                     self.where,
                     key,
+                    doubts[i],
                 )
             )
         # citations in text that made no sentence (a paragraph holding only a citation)
@@ -675,9 +644,13 @@ class _FileWalker:
                         length += 1
                 append(s)
                 length += len(s)
-            elif t == "Space" or t == "SoftBreak" or t == "LineBreak":
+            elif t == "Space":
                 if length:
                     pending = True
+            elif t == "SoftBreak" or t == "LineBreak":
+                if length:
+                    pending = True
+                    flat.breaks.append(length)
             else:
                 flat.length, flat.pending_space = length, pending
                 self.flatten_other(t, node, flat, notes)
@@ -708,7 +681,10 @@ class _FileWalker:
             author = any(c["citationMode"]["t"] == "AuthorInText" for c in citations)
             keys = tuple(c["citationId"] for c in citations)
             if author:
+                flat.add("")
+                start = flat.length
                 flat.add(f"@{keys[0]}")  # the author's name stands in the sentence
+                flat.inert.append((start, flat.length))
                 flat.anchors.append(_Anchor(flat.length, keys, "author"))
             else:
                 flat.space()
@@ -717,11 +693,16 @@ class _FileWalker:
             flat.anchors.append(_Anchor(flat.length, (), "note"))
             notes.append((flat.length, node["c"]))
         elif t in ("Code", "Math"):
+            flat.add("")
+            start = flat.length
             flat.add(node["c"][1])
+            flat.inert.append((start, flat.length))
         elif t == "Link":
             self.flatten(node["c"][1], flat, notes)
         elif t == "Span":
-            classes = node["c"][0][1]
+            _, classes, kvs = node["c"][0]
+            if classes or kvs:
+                self.span_markup(classes, kvs)
             exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
             start = flat.length
             self.flatten(node["c"][1], flat, notes)
@@ -772,6 +753,37 @@ def _attribute(text: str, spans: list[tuple[int, int]], anchors: list[_Anchor]) 
             i -= 1
         owners.append(i)
     return owners
+
+
+def _sentences(
+    text: str, anchors: list[_Anchor], breaks: list[int]
+) -> tuple[list[tuple[int, int]], list[str], list[int | None]]:
+    """The sentence spans of a unit's text, the doubt on each (see sentences.settle) and
+    the sentence each anchor belongs to."""
+    offsets = [a.offset for a in anchors if a.kind != "author"]
+    spans = sentence_spans(text, offsets, breaks)
+    pairs = [(s.start, s.end) for s in spans]
+    owners = _attribute(text, pairs, anchors)
+    if not any(s.doubt for s in spans):
+        return pairs, [""] * len(pairs), owners
+    cited = [False] * len(spans)
+    for anchor, owner in zip(anchors, owners, strict=True):
+        if owner is not None and anchor.keys:
+            cited[owner] = True
+    settled = settle(spans, cited)
+    pairs = [(start, end) for start, end, _ in settled]
+    return pairs, [doubt for _, _, doubt in settled], _attribute(text, pairs, anchors)
+
+
+def _prose_only(text: str, inert: list[tuple[int, int]]) -> str:
+    """The text with code, formulas and author-in-text citations blanked: a sentence with
+    no letter left is not a claim."""
+    if not inert:
+        return text
+    chars = list(text)
+    for start, end in inert:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -859,10 +871,15 @@ def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str
         walker.cursor = walker.body_offset = walker.note_cursor = item.body_offset
         walker.where = "body"
     walker.walk_blocks(body)
+    loc = walker.loc
+    fences = [FenceProblem(f.line, "unclosed", f.text) for f in loc.fences() if not f.closed]
+    fences += [FenceProblem(f.line, "loose", f.text) for f in loc.loose_fences()]
     return FileScan(
         tuple(walker.sentences),
         tuple(walker.citations),
         tuple(walker.blocks),
         tuple(walker.words.items()),
         tuple(walker.raw),
+        markup=tuple(walker.markup),
+        fences=tuple(sorted(fences)),
     )

@@ -43,6 +43,28 @@ def _umask() -> int:
     return mask
 
 
+def decode_text(raw: bytes) -> str:
+    """A file's bytes as the text every later stage reads: UTF-8 without a leading
+    byte-order mark, CRLF and lone CR line endings made LF. So a section saved on Windows
+    (or checked out with autocrlf) checks and builds exactly like the same file with LF
+    endings, with the same lines and columns. Raises UnicodeDecodeError."""
+    text = raw.decode("utf-8").removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def read_text(path: Path) -> str:
+    """:func:`decode_text` of the file at ``path`` (raises OSError, UnicodeDecodeError)."""
+    return decode_text(path.read_bytes())
+
+
+def line_of_byte(raw: bytes, index: int) -> int:
+    """1-based line of byte ``index``, counting line endings as :func:`decode_text` does."""
+    head = raw[:index]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -13,6 +13,15 @@ Severity = Literal["error", "warning"]
 #: and the README). Severity belongs to the rule, so no caller can get it wrong.
 RULES: dict[str, tuple[Severity, str]] = {
     "uncited-claim": ("error", "A sentence of prose carries no citation."),
+    "ambiguous-boundary": (
+        "error",
+        "A full stop may or may not end a sentence, and one side would carry no citation.",
+    ),
+    "markup": (
+        "error",
+        "Audience or exemption markup briefgen does not understand: a misspelt class, "
+        "audience attributes without .audience, a fence never closed or read as text.",
+    ),
     "unknown-key": ("error", "A citation names a key that is not in the bibliography."),
     "bib-parse-error": ("error", "A bibliography entry cannot be read."),
     "bib-duplicate-key": ("error", "A bibliography key is defined twice."),
@@ -30,6 +39,11 @@ RULES: dict[str, tuple[Severity, str]] = {
     "reading-level": ("warning", "A brief reads above its audience's reading level."),
     "terminology": ("warning", "A discouraged term is used; the preferred one is given."),
     "raw-content": ("error", "Raw LaTeX/Typst/HTML in a section (allow_raw is off)."),
+    "invisible-character": (
+        "error",
+        "An invisible character (U+200B ZERO WIDTH SPACE ...) in or right after a citation key.",
+    ),
+    "invisible-text": ("warning", "An invisible character elsewhere in a section."),
 }
 
 
@@ -62,7 +76,13 @@ def count(findings: Iterable[Finding], severity: Severity) -> int:
     return sum(1 for f in findings if f.severity == severity)
 
 
+def closest(name: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``name``, or None when nothing is close."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or '' when nothing is close."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(name, choices)
+    return f" (did you mean '{close}'?)" if close else ""

@@ -51,7 +51,7 @@ import yaml
 
 from briefgen.claims import split_sentences
 from briefgen.errors import ConfigError, SourceError
-from briefgen.files import write_atomic
+from briefgen.files import read_text, write_atomic
 from briefgen.project import ID_RE, load_yaml, yaml_error_line
 
 MARKING = "TLP:CLEAR"
@@ -112,7 +112,7 @@ class _Part:
 def load_ref_map(path: Path) -> dict[int, str]:
     """Read a YAML mapping of reference numbers to bibliography keys (``1: europol2020iocta``)."""
     try:
-        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+        text = read_text(path)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}:1: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     except OSError as exc:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import ConfigError
+from briefgen.files import decode_text, line_of_byte, read_text
 from briefgen.findings import Finding, did_you_mean
 from briefgen.gcpause import pausing
 
@@ -308,7 +309,7 @@ def load_config(root: Path) -> Config:
             "pass --project DIR, or create one with 'briefgen init'"
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{CONFIG_FILE}:1: not UTF-8 text ({exc.reason}); save it as UTF-8"
@@ -453,16 +454,15 @@ _FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$", re.M)
 
 
 def split_front_matter(text: str) -> tuple[str, int, int] | None:
-    """Return (front matter YAML, its offset, body offset), or None when there is none."""
-    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+    """Return (front matter YAML, its offset, body offset), or None when there is none.
+    ``text`` has LF line endings (:func:`briefgen.files.decode_text`)."""
+    if not text.startswith("---\n"):
         return None
-    start = text.index("\n") + 1
+    start = len("---\n")
     match = _FENCE_RE.search(text, start)
     if match is None:
         return None
     end = match.end()
-    if end < len(text) and text[end] == "\r":
-        end += 1
     if end < len(text) and text[end] == "\n":
         end += 1
     return text[start : match.start()], start, end
@@ -566,16 +566,15 @@ def load_section(
         )
         return None, findings
     try:
-        source = raw.decode("utf-8")
+        source = decode_text(raw)  # LF endings, no BOM: what every later stage reads
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = line_of_byte(raw, exc.start)
         problem(
             line,
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8",
             "section-file",
         )
         return None, findings
-    source = source.removeprefix("\ufeff")
 
     split = split_front_matter(source)
     if split is None:
@@ -702,7 +701,7 @@ def load_brief(
         problem(1, bad_name(path, "brief name"))
         return None, findings
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except UnicodeDecodeError:
         problem(1, "not UTF-8 text; save the file as UTF-8")
         return None, findings

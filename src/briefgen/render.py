@@ -28,11 +28,12 @@ from briefgen import __version__
 from briefgen.assemble import MARKING_COLOURS, Assembled, brief_date, template_path
 from briefgen.bibliography import cited_keys, subset
 from briefgen.claims import READER, pandoc_path
-from briefgen.errors import RenderError
-from briefgen.files import sha256, write_atomic
+from briefgen.errors import BriefgenError, RenderError
+from briefgen.files import read_text, sha256, write_atomic
 from briefgen.project import Brief, Project
 
 FORMATS = ("pdf", "docx", "html")
+DRAFT = ".draft"  # a draft's outputs are <brief>.draft.pdf ...: never a real output's name
 FORMAT_FILTERS = ("brief.lua", "citations.lua")  # run for each format, after citeproc
 
 
@@ -114,7 +115,7 @@ def _brief_bibliography(project: Project, assembled: Assembled, tmp: Path) -> st
     if "nocite" in assembled.markdown:  # entries listed without being cited
         return whole
     try:
-        text = project.config.bibliography.read_text(encoding="utf-8")
+        text = read_text(project.config.bibliography)
     except (OSError, UnicodeDecodeError):
         return whole  # the check has reported it
     part = subset(text, cited_keys(assembled.markdown))
@@ -254,6 +255,16 @@ def stamp_docx(data: bytes, marking: str, draft: bool = False) -> bytes:
 # --------------------------------------------------------------------------- build
 
 
+def output_stem(brief: str, draft: bool) -> str:
+    """The name a brief's outputs and manifest start with: ``note``, or ``note.draft`` for a
+    draft (brief names hold no dot, so a draft never takes a real output's name)."""
+    return brief + DRAFT if draft else brief
+
+
+def is_draft(assembled: Assembled) -> bool:
+    return bool(assembled.metadata.get("draft"))
+
+
 TEMPLATE_FILES = (
     "outputs.lua",
     "audience.lua",
@@ -281,17 +292,20 @@ def build_key(project: Project, assembled: Assembled) -> str:
     return h.hexdigest()
 
 
-def up_to_date(outdir: Path, brief: Brief, key: str, formats: Iterable[str]) -> bool:
+def up_to_date(
+    outdir: Path, brief: Brief, key: str, formats: Iterable[str], draft: bool = False
+) -> bool:
     """Whether every requested output exists, unchanged, from a build with this key."""
+    stem = output_stem(brief.name, draft)
     try:
-        manifest = json.loads((outdir / f"{brief.name}.manifest.json").read_text("utf-8"))
+        manifest = json.loads((outdir / f"{stem}.manifest.json").read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    if manifest.get("build_key") != key:
+    if manifest.get("build_key") != key or manifest.get("draft") is not draft:
         return False
     outputs = manifest.get("outputs", {})
     for fmt in formats:
-        path = outdir / f"{brief.name}.{fmt}"
+        path = outdir / f"{stem}.{fmt}"
         recorded = outputs.get(path.name)
         if recorded is None or not path.is_file() or sha256(path.read_bytes()) != recorded:
             return False
@@ -356,19 +370,21 @@ def write_outputs(
     claims: dict[str, int],
     key: str,
 ) -> BuildOutput:
-    """Write rendered outputs (atomically), then the manifest that records them."""
+    """Write rendered outputs (atomically), then the manifest that records them; a draft's
+    go to ``<brief>.draft.*`` beside the real ones, never over them."""
+    stem = output_stem(brief.name, is_draft(assembled))
     outputs: dict[str, Path] = {}
     for fmt, data in results.items():
-        path = outdir / f"{brief.name}.{fmt}"
+        path = outdir / f"{stem}.{fmt}"
         try:
             write_atomic(path, data)
         except OSError as exc:
             raise RenderError(f"cannot write {path}: {exc.strerror}") from None
         outputs[fmt] = path
-    manifest = outdir / f"{brief.name}.manifest.json"
+    manifest = outdir / f"{stem}.manifest.json"
     document = manifest_document(project, brief, assembled, claims, results)
     document["build_key"] = key
-    hashes = {f"{brief.name}.{fmt}": sha256(data) for fmt, data in results.items()}
+    hashes = {f"{stem}.{fmt}": sha256(data) for fmt, data in results.items()}
     document["outputs"] = dict(sorted({**_kept_outputs(manifest, key, outdir), **hashes}.items()))
     write_atomic(manifest, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
     return BuildOutput(brief.name, outputs, manifest)
@@ -404,8 +420,10 @@ def manifest_document(
     config = project.config
     inputs = [project.root / "briefgen.yaml", config.bibliography, brief.path]
     inputs += [project.sections[s].path for s in brief.sections if s in project.sections]
+    stem = output_stem(brief.name, is_draft(assembled))
     return {
         "brief": brief.name,
+        "draft": is_draft(assembled),  # verify refuses a draft
         "audience": brief.audience,
         "marking": assembled.metadata["marking"],
         "inputs": {project.rel(p): sha256(p.read_bytes()) for p in inputs},
@@ -416,16 +434,19 @@ def manifest_document(
             "csl": config.csl_name,
         },
         "claims": claims,
-        "outputs": {f"{brief.name}.{fmt}": sha256(data) for fmt, data in sorted(results.items())},
+        "outputs": {f"{stem}.{fmt}": sha256(data) for fmt, data in sorted(results.items())},
     }
 
 
 def verify_output(project: Project, output: Path) -> list[str]:
     """What no longer matches between an output, its manifest and the project's inputs.
 
-    An empty list means the file is exactly what the recorded inputs built.
+    An empty list means the file is exactly what the recorded inputs built. A draft is never
+    verified: it raises BriefgenError.
     """
     name = output.name.rsplit(".", 1)[0]
+    if name.endswith(DRAFT):
+        raise _draft_output(output)
     manifest_path = output.with_name(f"{name}.manifest.json")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -435,7 +456,11 @@ def verify_output(project: Project, output: Path) -> list[str]:
         ) from None
     except (OSError, ValueError) as exc:
         raise RenderError(f"{manifest_path}: unreadable manifest ({exc})") from None
+    if manifest.get("draft") is True:
+        raise _draft_output(output)
     problems = []
+    if manifest.get("draft") is not False:  # an older briefgen's manifest: it may be a draft
+        problems.append(f"{manifest_path.name} does not say whether it is a draft: build again")
     recorded = manifest.get("outputs", {}).get(output.name)
     if recorded is None:
         problems.append(f"{output.name} is not among the outputs the manifest records")
@@ -463,3 +488,7 @@ def verify_output(project: Project, output: Path) -> list[str]:
                 f"built with {tool} {manifest.get('tools', {}).get(tool)}, now {version}"
             )
     return problems
+
+
+def _draft_output(output: Path) -> BriefgenError:
+    return BriefgenError(f"{output} is a draft: drafts are not verified; build without --draft")

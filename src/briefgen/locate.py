@@ -1,0 +1,365 @@
+"""Positions in a section file: pandoc gives none, so what the walker reads in pandoc's AST
+is found again in the source.
+
+Rendered text is found by its words. The search runs over a *skeleton* of the source, a copy
+of the same length in which markup that renders no words of the sentence is blanked out
+(citation groups, link targets, attributes, footnote markers, comments, fence lines, code
+blocks), so that ``[Manubot](https://manubot.org), a tool`` reads as ``Manubot, a tool`` and
+a sentence's first words are found through links, spans, citations and footnotes. Offsets in
+the skeleton are offsets in the source.
+
+The same scan lists the fenced divs (``:::``) as pandoc will read them, for the div's line
+and for the fences that are never closed.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+
+WORD_RE = re.compile(r"[^\W_]+")
+
+# Markup blanked in both skeletons. Each pattern's group 1 (or whole match) is blanked.
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_BRACKETS_RE = re.compile(r"\[[^\[\]]*\]")
+_CITATION_CONTENT_RE = re.compile(r"(?:^|[\s;])-?@[\w]")
+_AUTHOR_LOCATOR_RE = re.compile(r"@[\w][\w:.#$%&+?<>~/-]*[ \t]?(\[[^\[\]]*\])")
+_LINK_TARGET_RE = re.compile(r"\]\((?:[^()\n]|\([^()\n]*\))*\)|\]\[[^\[\]\n]*\]")
+_ATTRIBUTES_RE = re.compile(r"(?<=[\]`])\{[^{}\n]*\}|\{[ \t]*[#.=][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}")
+_FOOTNOTE_MARK_RE = re.compile(r"\[\^[^\]\s]+\](?::)?")
+_REFERENCE_DEFINITION_RE = re.compile(r"(?m)^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]+\S.*$")
+_INLINE_NOTE_RE = re.compile(r"\^\[")
+_FOOTNOTE_REFERENCE_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_FOOTNOTE_DEFINITION_RE = re.compile(r"(?m)^[ ]{0,3}\[\^([^\]\s]+)\]:[ \t]*")
+_FENCE_LINE_RE = re.compile(r"(?m)^[ \t]*:{3,}.*$")
+_CODE_FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_DIV_FENCE_RE = re.compile(r"^[ \t]*(:{3,})[ \t]*(.*?)[ \t]*$")
+_FENCE_CLASS_RE = re.compile(r"(?<![^\s{])\.([\w-]+)")
+_FENCE_WORD_RE = re.compile(r"[\w-]+")
+_FENCE_ATTR_RE = re.compile(r"""([\w:-]+)=(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A fenced div's opening line as pandoc reads it."""
+
+    line: int
+    offset: int  # of the line's first character
+    classes: tuple[str, ...]
+    attributes: tuple[tuple[str, str], ...]
+    closed: bool  # a closing fence was found for it
+    text: str  # the line as written
+
+
+@dataclass(frozen=True)
+class LooseFence:
+    """A ``:::`` line that pandoc reads as paragraph text, not as a fence."""
+
+    line: int
+    text: str
+
+
+class Locator:
+    """Finds rendered text again in its source and turns offsets into line:column."""
+
+    def __init__(self, source: str, body_offset: int = 0) -> None:
+        self.source = source
+        self.body_offset = body_offset
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._skeletons: tuple[str, str, list[tuple[int, int]]] | None = None
+        self._fences: tuple[list[Fence], list[LooseFence], list[tuple[int, int]]] | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    # ---- skeletons
+
+    def skeleton(self, in_note: bool = False) -> str:
+        """The source with markup blanked; ``in_note``: inline footnotes' text kept (the
+        footnote walker looks for it), else blanked (it is not the sentence's text)."""
+        if self._skeletons is None:
+            self._skeletons = _skeletons(self.source, self.code_blocks())
+        main, notes, _ = self._skeletons
+        return notes if in_note else main
+
+    def code_blocks(self) -> list[tuple[int, int]]:
+        return self._scan_fences()[2]
+
+    def fences(self) -> list[Fence]:
+        return self._scan_fences()[0]
+
+    def loose_fences(self) -> list[LooseFence]:
+        return self._scan_fences()[1]
+
+    def _scan_fences(self) -> tuple[list[Fence], list[LooseFence], list[tuple[int, int]]]:
+        if self._fences is None:
+            self._fences = _scan_fences(self.source, self.body_offset, self.line_starts)
+        return self._fences
+
+    def note_starts(self) -> list[int]:
+        """Where the text of each footnote of the body starts, in the order the notes are
+        referenced (the order pandoc's AST holds them in): right after ``^[`` for an inline
+        note, after ``[^label]:`` for a note defined apart."""
+        if self._skeletons is None:
+            self._skeletons = _skeletons(self.source, self.code_blocks())
+        return [start for ref, start in self._skeletons[2] if ref >= self.body_offset]
+
+    # ---- finding text
+
+    def find_sentence(
+        self, text: str, start: int, floor: int, in_note: bool = False
+    ) -> tuple[int, int] | None:
+        """(offset where ``text`` begins in the source, offset after its last word found),
+        searching from ``start`` (then from ``floor``). The first words must follow each
+        other with only punctuation or blanked markup between; the others are followed
+        word by word to find where the sentence ends."""
+        words = WORD_RE.findall(text)
+        if not words:
+            return None
+        skeleton = self.skeleton(in_note)
+        found = None
+        head = 0
+        if text[:1] == "@":  # an author-in-text citation opens it: ``@key [p. 3] says``
+            found = self.find_literal("@" + words[0], start, floor)
+            head = 1
+        if found is None:
+            for count in (min(len(words), 3), 1):
+                pattern = _words_pattern(tuple(words[:count]))
+                found = _first_match(skeleton, pattern, words[0], start)
+                if found is None:
+                    found = _first_match(skeleton, pattern, words[0], floor)
+                if found is not None:
+                    head = 0
+                    break
+        if found is None:
+            return None
+        end = _follow(skeleton, words[head:], found)
+        return _back_over_openers(self.source, text, words[0], found), end
+
+    def find_words(self, text: str, start: int, floor: int) -> int | None:
+        """Offset in the source where ``text`` begins (see :meth:`find_sentence`)."""
+        found = self.find_sentence(text, start, floor)
+        return None if found is None else found[0]
+
+    def find_literal(self, needle: str, start: int, floor: int) -> int | None:
+        pos = self.source.find(needle, start)
+        if pos < 0:
+            pos = self.source.find(needle, floor)
+        return pos if pos >= 0 else None
+
+
+_GAP = 600  # most characters of markup (a link target, a citation group) between two words
+
+
+def _follow(skeleton: str, words: list[str], pos: int) -> int:
+    """Offset after the last of ``words`` found in order from ``pos``, each within _GAP
+    characters of the one before (a word not found there is skipped)."""
+    end = pos
+    for word in words:
+        at = skeleton.find(word, end, end + _GAP + len(word))
+        while at >= 0 and (
+            (at > 0 and _is_word_char(skeleton[at - 1]))
+            or (at + len(word) < len(skeleton) and _is_word_char(skeleton[at + len(word)]))
+        ):
+            at = skeleton.find(word, at + 1, end + _GAP + len(word))
+        if at >= 0:
+            end = at + len(word)
+    return end
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+_QUOTES = {"“": '"“', "”": '"”', "‘": "'‘", "’": "'’", "«": "«<", "»": "»>"}
+
+
+def _back_over_openers(source: str, text: str, first_word: str, pos: int) -> int:
+    """Move back from the first word to where the sentence starts in the file: over the
+    punctuation it opens with (``(``, ``“``, ``¿``) and the markup that opens emphasis,
+    links, autolinks and spans (``*``, ``_``, ``[``, ``<``)."""
+    prefix = text[: text.find(first_word)] if first_word in text else ""
+    wanted = list(prefix.strip())
+    at = pos
+    while at > 0:
+        char = source[at - 1]
+        if char in "*_~<" or (char == "[" and source[at - 2 : at - 1] != "^"):
+            at -= 1
+        elif wanted and char in _QUOTES.get(wanted[-1], wanted[-1]):
+            wanted.pop()
+            at -= 1
+        else:
+            break
+    return at
+
+
+def _first_match(source: str, pattern: re.Pattern[str], first: str, start: int) -> int | None:
+    """Where ``pattern.search(source, start)`` would match, found faster: every match begins
+    with the literal first word, so only its occurrences are tried."""
+    pos = source.find(first, start)
+    while pos >= 0:
+        if pattern.match(source, pos):
+            return pos
+        pos = source.find(first, pos + 1)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    body = r"[\W_]+".join(re.escape(w) for w in words)
+    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])")
+
+
+def first_words(text: str, n: int = 3) -> list[str]:
+    return [m.group() for m in islice(WORD_RE.finditer(text), n)]
+
+
+# --------------------------------------------------------------------------- skeletons
+
+
+def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list[tuple[int, int]]]:
+    """The skeleton outside footnotes, the skeleton for footnotes, and each footnote
+    reference with where its text starts, in source order."""
+    chars = list(source)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+
+    for start, end in code:
+        blank(start, end)
+    for m in _COMMENT_RE.finditer(source):
+        blank(m.start(), m.end())
+    for m in _REFERENCE_DEFINITION_RE.finditer(source):
+        blank(m.start(), m.end())
+    base = "".join(chars)  # code and comments out: what pandoc reads as Markdown
+    definitions: dict[str, int] = {}
+    for m in _FOOTNOTE_DEFINITION_RE.finditer(base):
+        definitions.setdefault(m.group(1), m.end())
+    notes = [
+        (m.start(), definitions[m.group(1)])
+        for m in _FOOTNOTE_REFERENCE_RE.finditer(base)
+        if m.group(1) in definitions
+    ]
+    inline = []
+    for m in _INLINE_NOTE_RE.finditer(base):
+        closing = _closing_bracket(base, m.end())
+        if closing is not None:
+            inline.append((m.start(), closing))
+            notes.append((m.start(), m.end()))
+    for m in _BRACKETS_RE.finditer(base):
+        after = base[m.end() : m.end() + 1]
+        if (
+            after not in ("(", "{", "[")
+            and not (m.start() > 0 and base[m.start() - 1] == "^")
+            and _CITATION_CONTENT_RE.search(base, m.start() + 1, m.end() - 1)
+        ):
+            blank(m.start(), m.end())
+    for m in _AUTHOR_LOCATOR_RE.finditer(base):
+        blank(m.start(1), m.end(1))
+    for regex in (_LINK_TARGET_RE, _ATTRIBUTES_RE, _FOOTNOTE_MARK_RE, _FENCE_LINE_RE):
+        for m in regex.finditer(base):
+            blank(m.start(), m.end())
+    in_note = chars[:]
+    for start, end in inline:
+        blank(start, end + 1)
+        for i in (start, start + 1, end):
+            in_note[i] = " "
+    return "".join(chars), "".join(in_note), sorted(notes)
+
+
+def _closing_bracket(source: str, pos: int) -> int | None:
+    depth = 1
+    while pos < len(source):
+        c = source[pos]
+        if c == "\\":
+            pos += 2
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return pos
+        pos += 1
+    return None
+
+
+# --------------------------------------------------------------------------- fences
+
+
+def _scan_fences(
+    source: str, body_offset: int, line_starts: list[int]
+) -> tuple[list[Fence], list[LooseFence], list[tuple[int, int]]]:
+    """Fenced divs, ``:::`` lines that pandoc reads as text, and fenced code blocks, by
+    pandoc's rules: an opening fence needs a block to start (a blank line, another fence,
+    or the body's start before it), a closing fence closes the innermost open div even
+    right after a paragraph line; nothing inside a code block counts."""
+    fences: list[Fence] = []
+    loose: list[LooseFence] = []
+    code: list[tuple[int, int]] = []
+    stack: list[int] = []  # indices into fences
+    closed: set[int] = set()
+    in_paragraph = False
+    code_fence: str | None = None
+    code_start = 0
+    first = bisect_right(line_starts, body_offset) - 1
+    for index in range(max(first, 0), len(line_starts)):
+        start = line_starts[index]
+        end = line_starts[index + 1] - 1 if index + 1 < len(line_starts) else len(source)
+        line = source[start:end]
+        if code_fence is not None:
+            stripped = line.strip()
+            if stripped.startswith(code_fence) and not stripped.strip(code_fence[0]):
+                code.append((code_start, end))
+                code_fence = None
+            continue
+        opening = _CODE_FENCE_RE.match(line)
+        if (opening and not in_paragraph) or (opening and line.startswith(("```", "~~~"))):
+            code_fence, code_start = opening.group(1), start
+            in_paragraph = False
+            continue
+        m = _DIV_FENCE_RE.match(line)
+        if m is None:
+            in_paragraph = bool(line.strip())
+            continue
+        rest = m.group(2).rstrip(":").strip()
+        if not rest:  # a closing fence
+            if stack:
+                closed.add(stack.pop())
+                in_paragraph = False
+            else:
+                in_paragraph = bool(line.strip()) and in_paragraph
+            continue
+        if in_paragraph or (line[:1] in " \t" and not stack):
+            loose.append(LooseFence(index + 1, line.strip()))
+            continue
+        classes, attributes = _fence_attributes(rest)
+        stack.append(len(fences))
+        fences.append(Fence(index + 1, start, classes, attributes, False, line.strip()))
+        in_paragraph = False
+    if code_fence is not None:
+        code.append((code_start, len(source)))
+    fences = [
+        Fence(f.line, f.offset, f.classes, f.attributes, i in closed, f.text)
+        for i, f in enumerate(fences)
+    ]
+    return fences, loose, code
+
+
+def _fence_attributes(rest: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    if rest.startswith("{"):
+        inside = rest[1 : rest.rfind("}")] if "}" in rest else rest[1:]
+        classes = tuple(_FENCE_CLASS_RE.findall(inside))
+        attributes = tuple(
+            (m.group(1), m.group(2) or m.group(3) or m.group(4) or "")
+            for m in _FENCE_ATTR_RE.finditer(inside)
+        )
+        return classes, attributes
+    word = _FENCE_WORD_RE.match(rest)
+    return ((word.group(),) if word else ()), ()

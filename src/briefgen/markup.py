@@ -1,0 +1,111 @@
+"""The closed world of audience and exemption markup.
+
+An audience block decides who reads a passage and how the brief is marked; an exemption
+block (judgment, recommendation, note) takes a passage out of the claim rule. A typo in
+either must never pass as an ordinary div: the restricted text would reach every audience,
+or analysis would be checked (or, worse, fact exempted) without anyone noticing. So any
+div or span carrying ``only=``, ``except=`` or ``marking=`` must be an ``.audience`` div, a
+class within two edits of a known one is an error with "did you mean", and a fence that is
+never closed, or that pandoc reads as text, is an error at its line. Other classes are
+allowed (pandoc users rely on them) and listed by ``briefgen list``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from briefgen.claims import AUDIENCE_CLASS, EXEMPT_CLASSES, FileScan
+from briefgen.findings import Finding
+
+KNOWN_CLASSES = (AUDIENCE_CLASS, *EXEMPT_CLASSES)
+AUDIENCE_ATTRIBUTES = ("only", "except", "marking")
+
+
+def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
+    out: list[Finding] = []
+    for use in scan.markup:
+        where = (rel, use.line, use.column)
+        for name in use.classes:
+            near = near_class(name)
+            if near is not None:
+                out.append(
+                    Finding(
+                        *where,
+                        "markup",
+                        f"unknown class '{name}' (did you mean '{near}'?): correct it, or the "
+                        f"{use.element} is read as ordinary text",
+                        name,
+                    )
+                )
+        stray = [a for a in use.attributes if a in AUDIENCE_ATTRIBUTES]
+        if any(near_class(name) == AUDIENCE_CLASS for name in use.classes):
+            stray = []  # the misspelt class says it all
+        if use.element == "span" and AUDIENCE_CLASS in use.classes:
+            out.append(
+                Finding(
+                    *where,
+                    "markup",
+                    "an audience span cannot be left out of a brief: put the text in a fenced "
+                    'div (::: {.audience only="..."} ... :::)',
+                )
+            )
+        elif stray and AUDIENCE_CLASS not in use.classes:
+            names = ", ".join(f"{a}=" for a in stray)
+            fix = (
+                'write ::: {.audience only="..."}'
+                if use.element == "div"
+                else 'put the text in a fenced div (::: {.audience only="..."} ... :::)'
+            )
+            out.append(
+                Finding(
+                    *where,
+                    "markup",
+                    f"{names} on a {use.element} without the audience class would reach every "
+                    f"audience: {fix}",
+                )
+            )
+    for fence in scan.fences:
+        if fence.problem == "unclosed":
+            message = (
+                f"fenced div '{fence.text}' is never closed: add a line ':::' where it ends "
+                "(until then it runs to the end of the file)"
+            )
+        else:
+            message = (
+                f"'{fence.text}' is read as text, not as a fence: leave a blank line before "
+                "it and start it at the beginning of the line"
+            )
+        out.append(Finding(rel, fence.line, 1, "markup", message, fence.text))
+    return out
+
+
+def near_class(name: str) -> str | None:
+    """The known class ``name`` is one or two edits away from (not equal to), if any."""
+    if name in KNOWN_CLASSES:
+        return None
+    lowered = name.lower()
+    for known in KNOWN_CLASSES:
+        if lowered == known or edit_distance(lowered, known, 2) <= 2:
+            return known
+    return None
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or ``limit + 1`` as soon as it is known to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def classes_used(scans: Iterable[FileScan]) -> Counter[str]:
+    """How often each class is used on divs and spans, over the scans."""
+    return Counter(name for scan in scans for use in scan.markup for name in use.classes)
