@@ -572,9 +572,12 @@ class _FileWalker:
         spans, doubts, owners = _sentences(text, flat.anchors, flat.breaks)
         prose = _prose_only(text, flat.inert)
         all_keys: list[str] = []
+        by_owner: dict[int | None, list[_Anchor]] = {}
+        for anchor, owner in zip(flat.anchors, owners, strict=True):
+            by_owner.setdefault(owner, []).append(anchor)
         for i, (start, end) in enumerate(spans):
             sentence = text[start:end].strip().replace("\xa0", " ")
-            own = [a for a, owner in zip(flat.anchors, owners, strict=True) if owner == i]
+            own = by_owner.get(i, [])
             keys = [k for a in own for k in a.keys]
             all_keys.extend(keys)
             if not _LETTER_RE.search(sentence) and not keys:

@@ -70,6 +70,11 @@ class Locator:
         self.body_offset = body_offset
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self._skeletons: tuple[str, str, list[tuple[int, int]]] | None = None
+        # (skeleton, pattern) -> the lowest offset a search from which found nothing: a
+        # search from there on cannot find anything either, so a sentence that is not in
+        # the source (an entity, a word pandoc rewrote) costs one scan, not one per sentence
+        self._absent: dict[tuple[int, str], int] = {}
+        self._notes: list[int] | None = None
         self._fences: tuple[list[Fence], list[LooseFence], list[tuple[int, int]]] | None = None
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -104,9 +109,11 @@ class Locator:
         """Where the text of each footnote of the body starts, in the order the notes are
         referenced (the order pandoc's AST holds them in): right after ``^[`` for an inline
         note, after ``[^label]:`` for a note defined apart."""
-        if self._skeletons is None:
-            self._skeletons = _skeletons(self.source, self.code_blocks())
-        return [start for ref, start in self._skeletons[2] if ref >= self.body_offset]
+        if self._notes is None:
+            if self._skeletons is None:
+                self._skeletons = _skeletons(self.source, self.code_blocks())
+            self._notes = [start for ref, start in self._skeletons[2] if ref >= self.body_offset]
+        return self._notes
 
     # ---- finding text
 
@@ -129,9 +136,9 @@ class Locator:
         if found is None:
             for count in (min(len(words), 3), 1):
                 pattern = _words_pattern(tuple(words[:count]))
-                found = _first_match(skeleton, pattern, words[0], start)
+                found = self._first_match(skeleton, pattern, words[0], start)
                 if found is None:
-                    found = _first_match(skeleton, pattern, words[0], floor)
+                    found = self._first_match(skeleton, pattern, words[0], floor)
                 if found is not None:
                     head = 0
                     break
@@ -139,6 +146,17 @@ class Locator:
             return None
         end = _follow(skeleton, words[head:], found)
         return _back_over_openers(self.source, text, words[0], found), end
+
+    def _first_match(
+        self, skeleton: str, pattern: re.Pattern[str], first: str, start: int
+    ) -> int | None:
+        key = (id(skeleton), pattern.pattern)
+        if start >= self._absent.get(key, len(skeleton) + 1):
+            return None
+        found = _first_match(skeleton, pattern, first, start)
+        if found is None:
+            self._absent[key] = min(start, self._absent.get(key, start))
+        return found
 
     def find_words(self, text: str, start: int, floor: int) -> int | None:
         """Offset in the source where ``text`` begins (see :meth:`find_sentence`)."""

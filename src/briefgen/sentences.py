@@ -17,6 +17,7 @@ already turned ``...`` into ``…``, straight quotes into curly ones, and ``\\ `
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -250,13 +251,14 @@ def sentence_spans(
 ) -> list[Span]:
     """The sentences of ``text``, each with the doubt at its end (see :func:`boundary`).
 
-    ``anchors`` are offsets of citations and footnotes in the text: one standing between a
+    ``anchors`` are offsets of citations and footnotes in the text, in order: one standing between a
     full stop and the next word proves the boundary (``in the U.S. [@key] Providers``).
     ``breaks`` are offsets where the source had a line break: a colon that ends a line
     before a capitalised word ends a sentence (``... is continuous:`` / ``When ...``).
     """
     if not text.strip():
         return []
+    anchors = sorted(anchors)
     cuts: list[tuple[int, str]] = []  # (where the next sentence starts, doubt)
     for match in _CANDIDATE_RE.finditer(text):
         nxt = match.end()
@@ -298,7 +300,8 @@ def boundary(
     """
     first = _first_alnum(text, nxt)
     lower = first is not None and text[first].islower()
-    if any(closed <= a <= nxt for a in anchors):  # a citation or footnote stands between
+    between = bisect_left(anchors, closed)
+    if between < len(anchors) and anchors[between] <= nxt:  # a citation or footnote stands between
         return None if lower else ""
     if terminator != ".":  # ? ! … and runs of stops
         return None if lower else ""
