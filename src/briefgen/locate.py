@@ -28,7 +28,7 @@ _BRACKETS_RE = re.compile(r"\[[^\[\]]*\]")
 _CITATION_CONTENT_RE = re.compile(r"(?:^|[\s;])-?@[\w]")
 _AUTHOR_LOCATOR_RE = re.compile(r"@[\w][\w:.#$%&+?<>~/-]*[ \t]?(\[[^\[\]]*\])")
 _LINK_TARGET_RE = re.compile(r"\]\((?:[^()\n]|\([^()\n]*\))*\)|\]\[[^\[\]\n]*\]")
-_ATTRIBUTES_RE = re.compile(r"(?<=[\]`])\{[^{}\n]*\}|\{[ \t]*[#.=][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}")
+_BRACES_RE = re.compile(r"\{[^{}\n]*\}")
 _FOOTNOTE_MARK_RE = re.compile(r"\[\^[^\]\s]+\](?::)?")
 _REFERENCE_DEFINITION_RE = re.compile(r"(?m)^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]+\S.*$")
 _INLINE_NOTE_RE = re.compile(r"\^\[")
@@ -36,6 +36,7 @@ _FOOTNOTE_REFERENCE_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _FOOTNOTE_DEFINITION_RE = re.compile(r"(?m)^[ ]{0,3}\[\^([^\]\s]+)\]:[ \t]*")
 _FENCE_LINE_RE = re.compile(r"(?m)^[ \t]*:{3,}.*$")
 _CODE_FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_MARKER_LINE_RE = re.compile(r"(?m)^[ \t]*(?:`{3,}|~{3,}|:{3,})")
 _DIV_FENCE_RE = re.compile(r"^[ \t]*(:{3,})[ \t]*(.*?)[ \t]*$")
 _FENCE_CLASS_RE = re.compile(r"(?<![^\s{])\.([\w-]+)")
 _FENCE_WORD_RE = re.compile(r"[\w-]+")
@@ -122,17 +123,15 @@ class Locator:
     ) -> tuple[int, int] | None:
         """(offset where ``text`` begins in the source, offset after its last word found),
         searching from ``start`` (then from ``floor``). The first words must follow each
-        other with only punctuation or blanked markup between; the others are followed
-        word by word to find where the sentence ends."""
-        words = WORD_RE.findall(text)
+        other with only punctuation or blanked markup between; the end is where its last
+        word is (see ``_end_of``)."""
+        words = first_words(text)
         if not words:
             return None
         skeleton = self.skeleton(in_note)
         found = None
-        head = 0
         if text[:1] == "@":  # an author-in-text citation opens it: ``@key [p. 3] says``
             found = self.find_literal("@" + words[0], start, floor)
-            head = 1
         if found is None:
             for count in (min(len(words), 3), 1):
                 pattern = _words_pattern(tuple(words[:count]))
@@ -140,11 +139,10 @@ class Locator:
                 if found is None:
                     found = self._first_match(skeleton, pattern, words[0], floor)
                 if found is not None:
-                    head = 0
                     break
         if found is None:
             return None
-        end = _follow(skeleton, words[head:], found)
+        end = _end_of(skeleton, text, words[0], found)
         return _back_over_openers(self.source, text, words[0], found), end
 
     def _first_match(
@@ -170,27 +168,38 @@ class Locator:
         return pos if pos >= 0 else None
 
 
+_NOT_NEWLINE_RE = re.compile(r"[^\n]")
+_BRACKET_OR_ESCAPE_RE = re.compile(r"\\.|[\[\]]")
 _GAP = 600  # most characters of markup (a link target, a citation group) between two words
 
 
-def _follow(skeleton: str, words: list[str], pos: int) -> int:
-    """Offset after the last of ``words`` found in order from ``pos``, each within _GAP
-    characters of the one before (a word not found there is skipped)."""
-    end = pos
-    for word in words:
-        at = skeleton.find(word, end, end + _GAP + len(word))
-        while at >= 0 and (
-            (at > 0 and _is_word_char(skeleton[at - 1]))
-            or (at + len(word) < len(skeleton) and _is_word_char(skeleton[at + len(word)]))
-        ):
-            at = skeleton.find(word, at + 1, end + _GAP + len(word))
-        if at >= 0:
-            end = at + len(word)
-    return end
+def _end_of(skeleton: str, text: str, first: str, pos: int) -> int:
+    """Offset after the sentence's last word in the source, the sentence starting at
+    ``pos``. Markup only ever lengthens text (a citation, a link target, ``--`` for an
+    en dash, an entity), so the last word lies no nearer to ``pos`` than it does to the
+    sentence's start in ``text``: its first whole-word occurrence from there is taken."""
+    end = len(text)
+    while end and not text[end - 1].isalnum():
+        end -= 1
+    begin = end
+    while begin and text[begin - 1].isalnum():
+        begin -= 1
+    last = text[begin:end]
+    offset = begin - text.find(first)
+    at = _find_word(skeleton, last, pos + max(offset, 0), pos + len(text) * 2 + _GAP)
+    return pos + len(first) if at is None else at + len(last)
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum()
+def _find_word(skeleton: str, word: str, start: int, stop: int) -> int | None:
+    """The first occurrence of ``word`` as a whole word in ``skeleton[start:stop]``."""
+    at = skeleton.find(word, start, stop)
+    while at >= 0:
+        before = skeleton[at - 1] if at > 0 else " "
+        after = skeleton[at + len(word) : at + len(word) + 1] or " "
+        if not before.isalnum() and not after.isalnum():
+            return at
+        at = skeleton.find(word, at + 1, stop)
+    return None
 
 
 _QUOTES = {"“": '"“', "”": '"”', "‘": "'‘", "’": "'’", "«": "«<", "»": "»>"}
@@ -242,20 +251,11 @@ def first_words(text: str, n: int = 3) -> list[str]:
 def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list[tuple[int, int]]]:
     """The skeleton outside footnotes, the skeleton for footnotes, and each footnote
     reference with where its text starts, in source order."""
-    chars = list(source)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = " "
-
-    for start, end in code:
-        blank(start, end)
-    for m in _COMMENT_RE.finditer(source):
-        blank(m.start(), m.end())
-    for m in _REFERENCE_DEFINITION_RE.finditer(source):
-        blank(m.start(), m.end())
-    base = "".join(chars)  # code and comments out: what pandoc reads as Markdown
+    hidden = list(code)  # code, comments, reference definitions: no prose pandoc reads
+    hidden += [m.span() for m in _COMMENT_RE.finditer(source)]
+    if "]:" in source:
+        hidden += [m.span() for m in _REFERENCE_DEFINITION_RE.finditer(source)]
+    base = _blanked(source, hidden)
     definitions: dict[str, int] = {}
     for m in _FOOTNOTE_DEFINITION_RE.finditer(base):
         definitions.setdefault(m.group(1), m.end())
@@ -264,12 +264,14 @@ def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list
         for m in _FOOTNOTE_REFERENCE_RE.finditer(base)
         if m.group(1) in definitions
     ]
+    closing = _matching_brackets(base) if "^[" in base else {}
     inline = []
     for m in _INLINE_NOTE_RE.finditer(base):
-        closing = _closing_bracket(base, m.end())
-        if closing is not None:
-            inline.append((m.start(), closing))
+        end = closing.get(m.end() - 1)
+        if end is not None:
+            inline.append((m.start(), end))
             notes.append((m.start(), m.end()))
+    markup = []
     for m in _BRACKETS_RE.finditer(base):
         after = base[m.end() : m.end() + 1]
         if (
@@ -277,35 +279,52 @@ def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list
             and not (m.start() > 0 and base[m.start() - 1] == "^")
             and _CITATION_CONTENT_RE.search(base, m.start() + 1, m.end() - 1)
         ):
-            blank(m.start(), m.end())
-    for m in _AUTHOR_LOCATOR_RE.finditer(base):
-        blank(m.start(1), m.end(1))
-    for regex in (_LINK_TARGET_RE, _ATTRIBUTES_RE, _FOOTNOTE_MARK_RE, _FENCE_LINE_RE):
-        for m in regex.finditer(base):
-            blank(m.start(), m.end())
-    in_note = chars[:]
-    for start, end in inline:
-        blank(start, end + 1)
-        for i in (start, start + 1, end):
-            in_note[i] = " "
-    return "".join(chars), "".join(in_note), sorted(notes)
+            markup.append(m.span())
+    markup += [m.span(1) for m in _AUTHOR_LOCATOR_RE.finditer(base)]
+    for regex in (_LINK_TARGET_RE, _FOOTNOTE_MARK_RE, _FENCE_LINE_RE):
+        markup += [m.span() for m in regex.finditer(base)]
+    markup += [m.span() for m in _BRACES_RE.finditer(base) if _is_attributes(base, m)]
+    main = _blanked(base, markup + [(start, end + 1) for start, end in inline])
+    delimiters = [(start, start + 2) for start, _ in inline] + [(e, e + 1) for _, e in inline]
+    in_note = _blanked(base, markup + delimiters)
+    return main, in_note, sorted(notes)
 
 
-def _closing_bracket(source: str, pos: int) -> int | None:
-    depth = 1
-    while pos < len(source):
-        c = source[pos]
-        if c == "\\":
-            pos += 2
+def _is_attributes(text: str, m: re.Match[str]) -> bool:
+    """Whether braces hold attributes (``]{.mark}``, ``{#id}``, ``{=html}``, ``{width=5in}``)
+    rather than text (``{{variable}}``)."""
+    inside = m.group()[1:-1].strip()
+    return text[m.start() - 1 : m.start()] in ("]", "`") or inside[:1] in "#.=" or "=" in inside
+
+
+def _blanked(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with every character in the ranges but line breaks made a space."""
+    if not ranges:
+        return text
+    pieces = []
+    pos = 0
+    for start, end in sorted(ranges):
+        if end <= pos:
             continue
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-            if depth == 0:
-                return pos
-        pos += 1
-    return None
+        start = max(start, pos)
+        pieces.append(text[pos:start])
+        pieces.append(_NOT_NEWLINE_RE.sub(" ", text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _matching_brackets(text: str) -> dict[int, int]:
+    """The offset of each ``[``'s closing ``]`` (backslash escapes skipped), in one pass."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACKET_OR_ESCAPE_RE.finditer(text):
+        char = m.group()
+        if char == "[":
+            stack.append(m.start())
+        elif char == "]" and stack:
+            pairs[stack.pop()] = m.start()
+    return pairs
 
 
 # --------------------------------------------------------------------------- fences
@@ -317,17 +336,19 @@ def _scan_fences(
     """Fenced divs, ``:::`` lines that pandoc reads as text, and fenced code blocks, by
     pandoc's rules: an opening fence needs a block to start (a blank line, another fence,
     or the body's start before it), a closing fence closes the innermost open div even
-    right after a paragraph line; nothing inside a code block counts."""
+    right after a paragraph line, a code fence opens a code block anywhere; nothing inside
+    a code block counts. Only the lines that start with a fence are looked at."""
     fences: list[Fence] = []
     loose: list[LooseFence] = []
     code: list[tuple[int, int]] = []
     stack: list[int] = []  # indices into fences
     closed: set[int] = set()
-    in_paragraph = False
     code_fence: str | None = None
     code_start = 0
-    first = bisect_right(line_starts, body_offset) - 1
-    for index in range(max(first, 0), len(line_starts)):
+    first = max(bisect_right(line_starts, body_offset) - 1, 0)
+    block_started = {first}  # lines after which a block may start: fences read as fences
+    for marker in _MARKER_LINE_RE.finditer(source, line_starts[first]):
+        index = bisect_right(line_starts, marker.start()) - 1
         start = line_starts[index]
         end = line_starts[index + 1] - 1 if index + 1 < len(line_starts) else len(source)
         line = source[start:end]
@@ -336,23 +357,22 @@ def _scan_fences(
             if stripped.startswith(code_fence) and not stripped.strip(code_fence[0]):
                 code.append((code_start, end))
                 code_fence = None
+                block_started.add(index + 1)
             continue
         opening = _CODE_FENCE_RE.match(line)
-        if (opening and not in_paragraph) or (opening and line.startswith(("```", "~~~"))):
+        if opening:
             code_fence, code_start = opening.group(1), start
-            in_paragraph = False
             continue
         m = _DIV_FENCE_RE.match(line)
         if m is None:
-            in_paragraph = bool(line.strip())
             continue
+        previous = source[line_starts[index - 1] : start] if index > first else ""
+        in_paragraph = index not in block_started and bool(previous.strip())
         rest = m.group(2).rstrip(":").strip()
         if not rest:  # a closing fence
             if stack:
                 closed.add(stack.pop())
-                in_paragraph = False
-            else:
-                in_paragraph = bool(line.strip()) and in_paragraph
+                block_started.add(index + 1)
             continue
         if in_paragraph or (line[:1] in " \t" and not stack):
             loose.append(LooseFence(index + 1, line.strip()))
@@ -360,7 +380,7 @@ def _scan_fences(
         classes, attributes = _fence_attributes(rest)
         stack.append(len(fences))
         fences.append(Fence(index + 1, start, classes, attributes, False, line.strip()))
-        in_paragraph = False
+        block_started.add(index + 1)
     if code_fence is not None:
         code.append((code_start, len(source)))
     fences = [

@@ -231,6 +231,7 @@ _INITIAL_RE = re.compile(r"[A-Z]")
 _CANDIDATE_RE = re.compile(r"([.?!…]+)([\"'”’»)\]]*)([ \t\n\r]+)")
 # a terminator with no space at all before a capitalised word: "rule.The next"
 _GLUED_RE = re.compile(r"(?<=[a-z\d)])([.?!]+)([\"'”’»)\]]*)(?=[A-Z][a-z])")
+_TERMINATOR_RE = re.compile(r"[.?!…]")
 _OPENERS = "([{\"'“‘«¿¡—–-*_"
 _TOKEN_STOP = " \t\n\r\xa0([{\"'“‘«—–/"
 
@@ -258,6 +259,9 @@ def sentence_spans(
     """
     if not text.strip():
         return []
+    body = text.rstrip()
+    if not breaks and not _TERMINATOR_RE.search(body, 0, len(body) - 1):
+        return [Span(0, len(text), "")]  # no full stop, ? or ! before the last character
     anchors = sorted(anchors)
     cuts: list[tuple[int, str]] = []  # (where the next sentence starts, doubt)
     for match in _CANDIDATE_RE.finditer(text):
