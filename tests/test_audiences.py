@@ -37,7 +37,8 @@ def test_marking_above_the_ceiling_names_what_is_responsible(project) -> None:  
     )
     assert findings(root) == [
         "briefs/note.yaml:3: marking-exceeds-audience: brief is TLP:AMBER but audience "
-        "'ministers' is cleared to TLP:GREEN: briefs/sections/anonymity.md above the ceiling"
+        "'ministers' is cleared to TLP:GREEN: briefs/sections/anonymity.md above the ceiling; "
+        "take that text out of the brief, or brief an audience cleared for it"
     ]
     result = invoke(["build", "note", "--project", str(root)])
     assert result.exit_code == 1
@@ -90,7 +91,7 @@ def test_word_budget_and_reading_level(project) -> None:  # type: ignore[no-unty
     messages = [f.message for f in result.findings]
     assert messages == [
         "brief has 38 words, over the 20-word budget for 'ministers'; largest sections: "
-        "anonymity (23), cooperation (15)",
+        "anonymity (23), cooperation (15): shorten them or leave one out",
         "brief reads at Flesch-Kincaid grade 7.4, above the 5 set for 'ministers': shorten "
         "sentences and prefer plain words",
     ]

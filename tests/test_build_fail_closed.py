@@ -61,12 +61,14 @@ PROBLEMS: dict[str, tuple[Callable[[Path], None], str]] = {
     "unknown-section": (
         unknown_section,
         "briefs/note.yaml:9:1: error unknown-section: unknown section 'cooperaton' "
-        "(did you mean 'cooperation'?): no file briefs/sections/cooperaton.md",
+        "(did you mean 'cooperation'?): no file briefs/sections/cooperaton.md: correct the id, "
+        "or create the section with 'briefgen new section cooperaton'",
     ),
     "marking-exceeds-audience": (
         above_ceiling,
         "briefs/note.yaml:3:1: error marking-exceeds-audience: brief is TLP:RED but audience "
-        "'ministers' is cleared to TLP:GREEN: briefs/sections/secret.md above the ceiling",
+        "'ministers' is cleared to TLP:GREEN: briefs/sections/secret.md above the ceiling; "
+        "take that text out of the brief, or brief an audience cleared for it",
     ),
 }
 

@@ -291,3 +291,66 @@ def test_a_code_only_paragraph_is_not_a_claim(project: Copy) -> None:
     assert [(line, col, rule) for line, col, rule, _ in findings(project, body)] == [
         (7, 1, "uncited-claim")
     ]
+
+
+def test_raw_html_divs_and_spans_are_held_to_the_same_rules(project: Copy) -> None:
+    body = (
+        '<div class="audiance" only="investigators">\nSecret [@owen2015tor].\n</div>\n\n'
+        'Some <span only="investigators">inline secret</span> text [@owen2015tor].\n'
+    )
+    assert findings(project, body) == [
+        (
+            5,
+            1,
+            "markup",
+            "unknown class 'audiance' (did you mean 'audience'?): correct it, or the div is "
+            "read as ordinary text",
+        ),
+        (
+            9,
+            6,
+            "markup",
+            "only= on a span without the audience class would reach every audience: put the "
+            'text in a fenced div (::: {.audience only="..."} ... :::)',
+        ),
+    ]
+
+
+def test_a_misspelt_attribute_on_an_audience_block_is_an_error(project: Copy) -> None:
+    body = (
+        "Open [@owen2015tor].\n\n"
+        '::: {.audience except="ministers" markng="TLP:RED"}\nSecret [@owen2015tor].\n:::\n\n'
+        '[Aside]{.mark onyl="investigators"} text [@owen2015tor].\n'
+    )
+    assert findings(project, body) == [
+        (
+            7,
+            1,
+            "markup",
+            "unknown attribute 'markng=' (did you mean 'marking='?) on an audience div: an "
+            "audience block takes only=, except= and marking=",
+        ),
+        (
+            11,
+            8,
+            "markup",
+            "unknown attribute 'onyl=' (did you mean 'only='?): correct it, or the span is read "
+            "as ordinary text",
+        ),
+    ]
+
+
+def test_spans_are_found_in_order_and_ordinary_classes_pass(project: Copy) -> None:
+    body = (
+        "A [first]{.quote} span and a [second]{.date} one [@owen2015tor].\n\n"
+        "Later [a misspelt one]{.judgement} here [@owen2015tor].\n"
+    )
+    assert findings(project, body) == [
+        (
+            7,
+            23,
+            "markup",
+            "unknown class 'judgement' (did you mean 'judgment'?): correct it, or the span is "
+            "read as ordinary text",
+        )
+    ]

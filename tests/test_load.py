@@ -71,7 +71,8 @@ def test_problems_are_collected_with_their_lines(tmp_path: Path) -> None:
         "save the file as UTF-8",
         "briefs/sections/no-front-matter.md:1: front-matter: missing front matter: start the "
         "file with '---', the fields (title: ...), and a closing '---'",
-        "briefs/sections/no-title.md:2: front-matter: missing required field 'title'",
+        "briefs/sections/no-title.md:2: front-matter: missing required field 'title': add a "
+        "line 'title: ...' to the front matter",
         "briefs/sections/not-mapping.md:2: front-matter: front matter must be a mapping of "
         "fields (title: ..., summary: ...)",
         "briefs/sections/typo.md:3: front-matter: unknown field 'sumary' (did you mean 'summary'?)",
@@ -96,7 +97,8 @@ def test_brief_problems(tmp_path: Path) -> None:
         "briefs/typos.yaml:2: unknown-audience: unknown audience 'minsters' (did you mean "
         "'ministers'?): define it under audiences: in briefgen.yaml",
         "briefs/typos.yaml:4: unknown-section: unknown section 'goood' (did you mean 'good'?): "
-        "no file briefs/sections/goood.md",
+        "no file briefs/sections/goood.md: correct the id, or create the section with "
+        "'briefgen new section goood'",
     ]
 
 
@@ -113,7 +115,8 @@ def test_bibliography_problems(tmp_path: Path) -> None:
         "rename or remove one entry",
         "references.bib:11: bib-parse-error: cannot read this entry: Unexpected block start: "
         "`@misc`. Was still looking for field-value closing `,` or `}` (check braces and commas)",
-        "references.bib:16: bib-missing-field: entry 'c' lacks author/editor and year/date",
+        "references.bib:16: bib-missing-field: entry 'c' lacks author/editor and year/date: "
+        "add them from the source",
     ]
 
 

@@ -101,7 +101,8 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
                 finding(
                     line,
                     "bib-missing-field",
-                    f"entry '{entry.key}' lacks {' and '.join(missing)}",
+                    f"entry '{entry.key}' lacks {' and '.join(missing)}: add "
+                    f"{'them' if len(missing) > 1 else 'it'} from the source",
                     first,
                 )
     return Bibliography(path, rel, entries, tuple(findings))

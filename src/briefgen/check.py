@@ -190,7 +190,15 @@ def _section_findings(
     rel = section.rel
     out: list[Finding] = []
     if scan.error is not None:
-        return [Finding(rel, 1, 1, "section-file", f"pandoc cannot read this file: {scan.error}")]
+        return [
+            Finding(
+                rel,
+                1,
+                1,
+                "section-file",
+                f"pandoc cannot read this file: {scan.error}: correct the Markdown it names",
+            )
+        ]
 
     for sentence in scan.sentences:
         if sentence.status != "claim" or sentence.keys:
@@ -403,7 +411,8 @@ def _brief_findings(
                 1,
                 "marking-exceeds-audience",
                 f"brief is {marking} but audience '{audience.name}' is cleared to "
-                f"{audience.max_marking}: {', '.join(over)} above the ceiling",
+                f"{audience.max_marking}: {', '.join(over)} above the ceiling; take that "
+                "text out of the brief, or brief an audience cleared for it",
             )
         )
     sentences = [
@@ -438,7 +447,8 @@ def _brief_findings(
                 "word-budget",
                 f"brief has {total} words, over the {audience.word_budget}-word budget for "
                 f"'{audience.name}'; largest sections: "
-                + ", ".join(f"{sid} ({n})" for sid, n in largest),
+                + ", ".join(f"{sid} ({n})" for sid, n in largest)
+                + ": shorten them or leave one out",
             )
         )
     stats = BriefStats(brief.name, brief.audience, marking, total, tuple(section_words), grade)

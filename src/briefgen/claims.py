@@ -496,14 +496,12 @@ class _FileWalker:
 
     def span_markup(self, classes: list[str], kvs: list[list[str]]) -> None:
         """Record a span's classes and attributes at its ``]{`` (or HTML ``<span``)."""
-        pos = self.loc.find_literal("]{", self.span_cursor, self.body_offset)
-        html = self.loc.find_literal("<span", self.span_cursor, self.body_offset)
-        if pos is None or (html is not None and html < pos):
-            pos = html
+        source = self.loc.source
+        brace, html = source.find("]{", self.span_cursor), source.find("<span", self.span_cursor)
+        if brace >= 0 and (html < 0 or brace < html):
+            pos = brace + 1
         else:
-            pos += 1
-        if pos is None:
-            pos = self.cursor
+            pos = html if html >= 0 else self.cursor
         self.span_cursor = pos + 1
         line, column = self.loc.position(pos)
         self.markup.append(Markup(line, column, "span", tuple(classes), tuple(k for k, _ in kvs)))

@@ -5,7 +5,9 @@ block (judgment, recommendation, note) takes a passage out of the claim rule. A 
 either must never pass as an ordinary div: the restricted text would reach every audience,
 or analysis would be checked (or, worse, fact exempted) without anyone noticing. So any
 div or span carrying ``only=``, ``except=`` or ``marking=`` must be an ``.audience`` div, a
-class within two edits of a known one is an error with "did you mean", and a fence that is
+class within two edits of a known one is an error with "did you mean" (and so is an
+attribute within two edits of ``only``/``except``/``marking``, or any other attribute on an
+audience block), and a fence that is
 never closed, or that pandoc reads as text, is an error at its line. Other classes are
 allowed (pandoc users rely on them) and listed by ``briefgen list``.
 """
@@ -38,6 +40,25 @@ def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
                         name,
                     )
                 )
+        for name in use.attributes:
+            near = _near(name, AUDIENCE_ATTRIBUTES)
+            if name in AUDIENCE_ATTRIBUTES or (
+                near is None and (AUDIENCE_CLASS not in use.classes or name == "id")
+            ):
+                continue
+            hint = f" (did you mean '{near}='?)" if near else ""
+            out.append(
+                Finding(
+                    *where,
+                    "markup",
+                    f"unknown attribute '{name}='{hint} on an audience {use.element}: an "
+                    "audience block takes only=, except= and marking="
+                    if AUDIENCE_CLASS in use.classes
+                    else f"unknown attribute '{name}='{hint}: correct it, or the "
+                    f"{use.element} is read as ordinary text",
+                    name,
+                )
+            )
         stray = [a for a in use.attributes if a in AUDIENCE_ATTRIBUTES]
         if any(near_class(name) == AUDIENCE_CLASS for name in use.classes):
             stray = []  # the misspelt class says it all
@@ -82,27 +103,41 @@ def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
 
 def near_class(name: str) -> str | None:
     """The known class ``name`` is one or two edits away from (not equal to), if any."""
-    if name in KNOWN_CLASSES:
+    return _near(name, KNOWN_CLASSES)
+
+
+def _near(name: str, known: tuple[str, ...]) -> str | None:
+    """The name in ``known`` that ``name`` is a change of case or a typo away from, if any;
+    None when ``name`` is itself known. A typo is up to two edits (a transposed pair counts
+    as one), and one for a name of four letters or fewer: two edits of ``note`` reach
+    ``date``, ``quote`` and ``none``, ordinary classes that must not be refused."""
+    if name in known:
         return None
     lowered = name.lower()
-    for known in KNOWN_CLASSES:
-        if lowered == known or edit_distance(lowered, known, 2) <= 2:
-            return known
+    for candidate in known:
+        limit = 1 if len(candidate) <= 4 else 2
+        if lowered == candidate or edit_distance(lowered, candidate, limit) <= limit:
+            return candidate
     return None
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or ``limit + 1`` as soon as it is known to exceed ``limit``."""
+    """Edit distance with adjacent transpositions (optimal string alignment), or
+    ``limit + 1`` as soon as it is known to exceed ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 

@@ -609,7 +609,10 @@ def load_section(
 
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        problem(2 if "title" not in data else line_of("title"), "missing required field 'title'")
+        problem(
+            2 if "title" not in data else line_of("title"),
+            "missing required field 'title': add a line 'title: ...' to the front matter",
+        )
         title = None
 
     summary = data.get("summary")
@@ -719,7 +722,7 @@ def load_brief(
 
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        problem(key_line(node, "title"), "missing required field 'title'")
+        problem(key_line(node, "title"), "missing required field 'title': add 'title: ...'")
     audience = data.get("audience")
     audience_line = key_line(node, "audience")
     known_aud = tuple(audiences)
@@ -769,7 +772,8 @@ def load_brief(
                         1,
                         "unknown-section",
                         f"unknown section '{item}'{did_you_mean(item, known)}: "
-                        f"no file {SECTIONS_DIR}/{item}.md",
+                        f"no file {SECTIONS_DIR}/{item}.md: correct the id, or create the "
+                        f"section with 'briefgen new section {item}'",
                     )
                 )
                 continue
