@@ -17,6 +17,7 @@ from briefgen.claims import WORD_RE, AudienceBlock, FileScan, Locator, Progress,
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
+from briefgen.limits import read_limits
 from briefgen.project import BRIEFS_DIR, Brief, Project, Section
 from briefgen.render import BuildOutput, build_key, render_outputs, up_to_date, write_outputs
 
@@ -44,6 +45,17 @@ def brief_errors(findings: Iterable[Finding], names: Iterable[str] | None = None
         if f.severity == "error"
         and (f.file in wanted if wanted is not None else _is_brief_file(f.file))
     ]
+
+
+def _beyond_limits(project: Project, brief: Brief) -> bool:
+    """Whether a section of the brief is one pandoc must not be given (briefgen.limits)."""
+    for sid in brief.sections:
+        section = project.sections.get(sid)
+        if section is not None and read_limits(section.source[section.body_offset :]):
+            return True
+        if section is not None and section.summary and read_limits(section.summary):
+            return True
+    return False
 
 
 def _is_brief_file(rel: str) -> bool:
@@ -92,6 +104,8 @@ def build_briefs(
                 brief = project.briefs.get(name)
                 if brief is None or brief_errors(project.findings, [name]):
                     continue  # the check refuses it: nothing to assemble
+                if _beyond_limits(project, brief):
+                    continue  # pandoc would not finish; the check refuses it first
                 assembled = assemble(project, brief, expected_marking(project, brief), None)
                 key = build_key(project, assembled)
                 future = None

@@ -190,15 +190,7 @@ def _section_findings(
     rel = section.rel
     out: list[Finding] = []
     if scan.error is not None:
-        return [
-            Finding(
-                rel,
-                1,
-                1,
-                "section-file",
-                f"pandoc cannot read this file: {scan.error}: correct the Markdown it names",
-            )
-        ]
+        return [Finding(rel, scan.error_line, 1, "section-file", scan.error)]
 
     for sentence in scan.sentences:
         if sentence.status != "claim" or sentence.keys:

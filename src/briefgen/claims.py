@@ -18,7 +18,7 @@ import re
 import secrets
 import subprocess
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from briefgen.errors import RenderError
 from briefgen.gcpause import paused
+from briefgen.limits import read_limits
 from briefgen.locate import WORD_RE, Locator
 from briefgen.sentences import sentence_spans, settle, split_sentences
 
@@ -144,7 +145,8 @@ class FileScan:
     blocks: tuple[AudienceBlock, ...]
     words: tuple[tuple[tuple[int, ...], int], ...]  # (audience blocks, words) of body text
     raw: tuple[RawUse, ...]
-    error: str | None = None  # pandoc could not read the file
+    error: str | None = None  # the file could not be read: what to tell the writer
+    error_line: int = 1
     markup: tuple[Markup, ...] = ()
     fences: tuple[FenceProblem, ...] = ()
     metadata: tuple[MetadataBlock, ...] = ()
@@ -186,7 +188,8 @@ def _bundled_pandoc() -> str | None:
 # on 1 MB batches, 25 MB less memory per process, less system time and no more CPU overall.
 # Set only for the bundled binary (another pandoc may not accept runtime options, and fail)
 # and never over a GHCRTS the user set.
-_READER_RTS = "-H8m"
+_READER_RTS = "-H8m -M2g"  # -M: a heap limit, so no input can take the machine's memory
+PANDOC_TIMEOUT = 120  # seconds for one reading process (a 1 MB batch takes about 2)
 
 
 @lru_cache(maxsize=1)
@@ -261,6 +264,8 @@ class ParsedGroup:
             self.pieces[index] = b""
             try:
                 blocks = json.loads(piece)
+            except RecursionError:
+                return _TOO_DEEP
             except ValueError:
                 pass
             else:
@@ -291,7 +296,10 @@ class ParsedGroup:
     def _match_sentinels(self, first: int) -> list[list[Json] | str]:
         """Every chunk from ``first`` on, from the whole document's top-level sentinels."""
         assert self.raw is not None
-        document = json.loads(self.raw)
+        try:
+            document = json.loads(self.raw)
+        except RecursionError:  # some chunk nests too deep: each is read alone
+            document = {"blocks": [], "meta": {}}
         blocks: list[Json] = document["blocks"]
         has_metadata = bool(document["meta"])
         self.raw = self.pieces = None
@@ -330,7 +338,10 @@ def _pandoc_json(text: str) -> bytes:
             capture_output=True,
             check=False,
             env=_reader_env(),
+            timeout=PANDOC_TIMEOUT,
         )
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"pandoc did not finish reading it in {PANDOC_TIMEOUT} s") from None
     except OSError as exc:
         raise RenderError(f"cannot run pandoc: {exc}") from None
     if proc.returncode != 0:
@@ -344,7 +355,10 @@ def _pandoc_blocks(text: str) -> list[Json]:
 
 def _pandoc_document(text: str) -> tuple[list[Json], tuple[str, ...]]:
     """The blocks of a text, and the fields of any YAML metadata block pandoc found in it."""
-    document = json.loads(_pandoc_json(text))
+    try:
+        document = json.loads(_pandoc_json(text))
+    except RecursionError:
+        raise RenderError(_TOO_DEEP) from None
     return document["blocks"], tuple(sorted(document["meta"]))
 
 
@@ -851,14 +865,29 @@ def scan_files(
     groups = _balanced_groups(sizes, count)
 
     results: list[FileScan | None] = [None] * len(inputs)
+    refused = {i: problem for i, item in enumerate(inputs) if (problem := _limit(item))}
     done = 0
     with paused(), ThreadPoolExecutor(workers) as pool:
-        pending = [pool.submit(parse_group, _chunks([inputs[i] for i in g])) for g in groups]
+        pending = [
+            pool.submit(
+                parse_group,
+                _chunks([inputs[i] for i in g], {n for n, i in enumerate(g) if i in refused}),
+            )
+            for g in groups
+        ]
         for group in groups:
             parsed = pending.pop(0).result()
             for n, i in enumerate(group):
                 body = parsed.blocks(2 * n)
-                scan = _scan_one(inputs[i], body, parsed.blocks(2 * n + 1))
+                summary = parsed.blocks(2 * n + 1)
+                if i in refused:
+                    line, message = refused[i]
+                    results[i] = FileScan((), (), (), (), (), error=message, error_line=line)
+                    continue
+                try:
+                    scan = _scan_one(inputs[i], body, summary)
+                except RecursionError:
+                    scan = FileScan((), (), (), (), (), error=_TOO_DEEP)
                 meta = [parsed.metadata.get(2 * n, ()), parsed.metadata.get(2 * n + 1, ())]
                 if any(meta):
                     scan = replace(scan, metadata=_metadata_blocks(inputs[i], *meta))
@@ -870,14 +899,34 @@ def scan_files(
     return [r for r in results if r is not None]
 
 
-def _chunks(items: Sequence[ScanInput]) -> list[str]:
-    """Body, then summary, of each file: what one pandoc process parses."""
+def _chunks(items: Sequence[ScanInput], refused: Collection[int] = ()) -> list[str]:
+    """Body, then summary, of each file: what one pandoc process parses (nothing of a file
+    refused before pandoc, see briefgen.limits)."""
     chunks = []
-    for item in items:
+    for n, item in enumerate(items):
+        if n in refused:
+            chunks += ["", ""]
+            continue
         chunks.append(item.source[item.body_offset :])
         # a footnote marker in a summary points into the body: not part of the claim
         chunks.append(FOOTNOTE_RE.sub("", item.summary or ""))
     return chunks
+
+
+def _limit(item: ScanInput) -> tuple[int, str] | None:
+    """The line and message of a limit the file passes (briefgen.limits), if any."""
+    problem = read_limits(
+        item.source[item.body_offset :], 1 + item.source.count("\n", 0, item.body_offset)
+    )
+    if problem is None and item.summary and item.summary_offset is not None:
+        problem = read_limits(item.summary, 1 + item.source.count("\n", 0, item.summary_offset))
+    return None if problem is None else (problem.line, problem.message)
+
+
+_TOO_DEEP = (
+    "lists, quotes or spans are nested inside each other hundreds of levels deep: pandoc's "
+    "reader gives briefgen more than it can walk; flatten them"
+)
 
 
 def _unlabel(scan: FileScan, prefix: str) -> FileScan:
@@ -911,10 +960,14 @@ def _metadata_blocks(
     return tuple(out)
 
 
+def _unreadable(reason: str) -> str:
+    return f"pandoc cannot read this file: {reason}: correct the Markdown it names"
+
+
 def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str) -> FileScan:
     walker = _FileWalker(item.source, item.body_offset)
     if isinstance(body, str):
-        return FileScan((), (), (), (), (), error=body)
+        return FileScan((), (), (), (), (), error=body if body == _TOO_DEEP else _unreadable(body))
     start = item.summary_offset
     if item.summary is not None and start is not None and not isinstance(summary, str):
         walker.where = "summary"

@@ -60,6 +60,9 @@ def typst_version() -> str:
     return str(getattr(typst, "__version__", "?"))
 
 
+RENDER_TIMEOUT = 600  # seconds for one pandoc run of a build (a 20-section brief takes ~2)
+
+
 def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None = None) -> bytes:
     """Run pandoc; ``timestamp`` becomes its SOURCE_DATE_EPOCH (the DOCX's dates)."""
     env = None
@@ -73,7 +76,10 @@ def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None 
             cwd=cwd,
             env=env,
             check=False,
+            timeout=RENDER_TIMEOUT,
         )
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"pandoc did not finish in {RENDER_TIMEOUT} s") from None
     except OSError as exc:
         raise RenderError(f"cannot run pandoc: {exc}") from None
     if proc.returncode != 0:
