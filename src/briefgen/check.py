@@ -27,6 +27,7 @@ from briefgen.project import (
 )
 from briefgen.readability import SyllableMemo, flesch_kincaid_grade
 from briefgen.readability import preload as preload_dictionary
+from briefgen.safety import unsafe_findings
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ def _section_findings(
                 )
             )
     out.extend(markup_findings(rel, scan))
+    out.extend(unsafe_findings(rel, scan))
     out.extend(terminology_findings(project, section))
     return out
 

@@ -115,6 +115,15 @@ class Markup(NamedTuple):
     attributes: tuple[str, ...]  # attribute names
 
 
+class Target(NamedTuple):
+    """Where a link or an image points."""
+
+    line: int
+    column: int
+    element: str  # "link" or "image"
+    url: str
+
+
 class MetadataBlock(NamedTuple):
     """A YAML metadata block pandoc found inside a section body (or summary): in a build
     it would set the brief's own metadata (title, audience, marking)."""
@@ -150,6 +159,7 @@ class FileScan:
     markup: tuple[Markup, ...] = ()
     fences: tuple[FenceProblem, ...] = ()
     metadata: tuple[MetadataBlock, ...] = ()
+    targets: tuple[Target, ...] = ()
 
 
 # --------------------------------------------------------------------------- pandoc
@@ -435,6 +445,7 @@ class _FileWalker:
         self.fence_index = 0  # fences matched to divs so far (Locator.fences)
         self.span_cursor = body_offset
         self.markup: list[Markup] = []
+        self.targets: list[Target] = []
         self.sentences: list[Sentence] = []
         self.citations: list[CitationUse] = []
         self.blocks: list[AudienceBlock] = []
@@ -460,7 +471,11 @@ class _FileWalker:
         if t in ("Para", "Plain"):
             return self.unit(c)
         if t == "Header":
+            self.attributes("heading", c[1])
             return self.unit(c[2], exempt_kind="heading")
+        if t == "CodeBlock":
+            self.attributes("code block", c[0])
+            return []
         if t == "LineBlock":
             joined: list[Json] = []
             for line in c:
@@ -534,6 +549,33 @@ class _FileWalker:
                 return fence.line, 1
         found = self.loc.find_literal("<div", self.cursor, self.body_offset)
         return self.loc.position(found if found is not None else self.cursor)
+
+    def target(self, element: str, url: str, attr: Json) -> None:
+        """Record a link's or image's target (and its attributes) at its place."""
+        source = self.loc.source
+        pos = source.find(url, self.span_cursor) if url else -1
+        if pos < 0:
+            pos = source.find("](", self.span_cursor)
+            pos = self.cursor if pos < 0 else pos + 2
+        self.span_cursor = pos + 1
+        line, column = self.loc.position(pos)
+        self.targets.append(Target(line, column, element, url))
+        if attr[1] or attr[2]:
+            keys = tuple(k for k, _ in attr[2])
+            self.markup.append(Markup(line, column, element, tuple(attr[1]), keys))
+
+    def attributes(self, element: str, attr: Json) -> None:
+        """Record the attributes of a heading, code or code block, if it has any."""
+        if attr[2]:
+            keys = tuple(k for k, _ in attr[2])
+            start = max(self.cursor, self.span_cursor)
+            pos = self.loc.source.find(keys[0] + "=", start)
+            if pos < 0:
+                pos = start
+            else:
+                self.span_cursor = pos + 1
+            line, column = self.loc.position(pos)
+            self.markup.append(Markup(line, column, element, tuple(attr[1]), keys))
 
     def span_markup(self, classes: list[str], kvs: list[list[str]]) -> None:
         """Record a span's classes and attributes at its ``]{`` (or HTML ``<span``)."""
@@ -735,12 +777,17 @@ class _FileWalker:
             flat.anchors.append(_Anchor(flat.length, (), "note"))
             notes.append((flat.length, node["c"]))
         elif t in ("Code", "Math"):
+            if t == "Code":
+                self.attributes("code", node["c"][0])
             flat.add("")
             start = flat.length
             flat.add(node["c"][1])
             flat.inert.append((start, flat.length))
         elif t == "Link":
+            self.target("link", node["c"][2][0], node["c"][0])
             self.flatten(node["c"][1], flat, notes)
+        elif t == "Image":  # its alt text is not prose of the sentence
+            self.target("image", node["c"][2][0], node["c"][0])
         elif t == "Span":
             _, classes, kvs = node["c"][0]
             if classes or kvs:
@@ -752,7 +799,6 @@ class _FileWalker:
                 flat.exempt.append((start, flat.length, exempt))
         elif t == "RawInline":
             self.raw_use(node["c"][0], node["c"][1])
-        # Image: alt text is not prose of the sentence
 
 
 def split_names(value: str) -> tuple[str, ...]:
@@ -987,5 +1033,6 @@ def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str
         tuple(walker.words.items()),
         tuple(walker.raw),
         markup=tuple(walker.markup),
+        targets=tuple(walker.targets),
         fences=tuple(sorted(fences)),
     )

@@ -126,6 +126,11 @@ def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
     return out
 
 
+def near_attribute(name: str) -> str | None:
+    """The audience attribute ``name`` is a typo of, if any."""
+    return _near(name, AUDIENCE_ATTRIBUTES)
+
+
 def near_class(name: str) -> str | None:
     """The known class ``name`` is one or two edits away from (not equal to), if any."""
     return _near(name, KNOWN_CLASSES)
