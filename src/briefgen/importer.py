@@ -118,7 +118,7 @@ def load_ref_map(path: Path) -> dict[int, str]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the reference map: {exc.strerror}") from None
     try:
-        _, node = load_yaml(text)
+        _, node = load_yaml(text, plain=False)
     except yaml.YAMLError as exc:
         line, message = yaml_error_line(exc)
         raise ConfigError(f"{path}:{line}: {message}") from None

@@ -196,24 +196,93 @@ def relpath(root: Path, path: Path) -> str:
 _FAST: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _parse(loader_class: type[yaml.SafeLoader], text: str) -> tuple[Any, yaml.Node | None]:
+def _parse(
+    loader_class: type[yaml.SafeLoader], text: str, plain: bool = True
+) -> tuple[Any, yaml.Node | None]:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        value = loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, None
+        if plain:
+            _plain(node)
+        try:
+            value = loader.construct_document(node)
+        except ValueError as exc:  # a timestamp PyYAML reads but no calendar has
+            bad = _first_scalar(node, "tag:yaml.org,2002:timestamp") or node
+            raise YamlRefused(bad, f"not a real date ({exc}): write YYYY-MM-DD") from None
     finally:
         loader.dispose()
     return value, node
 
 
-def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML safely, returning the value and its node tree (for line numbers)."""
+def _plain(root: yaml.Node) -> None:
+    """Refuse aliases, repeated keys and lone surrogates in a node tree, without recursion."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise YamlRefused(node, "YAML aliases (*name) are not allowed: write the value out")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in keys:
+                        raise YamlRefused(key, f"'{key.value}' is given twice: keep one")
+                    keys.add(key.value)
+                stack += [key, value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        elif isinstance(node.value, str) and any("\ud800" <= c <= "\udfff" for c in node.value):
+            raise YamlRefused(node, "text holds a lone surrogate (not Unicode): delete it")
+
+
+def _first_scalar(root: yaml.Node, tag: str) -> yaml.Node | None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag == tag:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            stack += [v for pair in node.value for v in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return None
+
+
+class YamlRefused(yaml.YAMLError):
+    """YAML briefgen will not read though PyYAML could (an alias, a key given twice, a date
+    that does not exist): reported like a syntax error, at its line."""
+
+    def __init__(self, node: yaml.Node | None, problem: str) -> None:
+        super().__init__(problem)
+        self.problem, self.context = problem, None
+        self.problem_mark = node.start_mark if node is not None else None
+
+
+def load_yaml(text: str, plain: bool = True) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML safely, returning the value and its node tree (for line numbers).
+
+    Content's YAML stays plain data: anchors and aliases are refused before anything is
+    built from them (an alias bomb expands to gigabytes), so are keys given twice (PyYAML
+    keeps the last silently), dates that do not exist, text that is not Unicode (a lone
+    surrogate) and nesting deeper than a few hundred levels. ``plain=False`` (the import
+    command's own reference map, which reports repeated numbers itself) skips the alias,
+    repeated-key and surrogate checks.
+    """
     try:
-        return _parse(_FAST, text)
-    except yaml.YAMLError:
-        if _FAST is yaml.SafeLoader:
+        try:
+            return _parse(_FAST, text, plain)
+        except YamlRefused:
             raise
-        return _parse(yaml.SafeLoader, text)
+        except yaml.YAMLError:
+            if _FAST is yaml.SafeLoader:
+                raise
+            return _parse(yaml.SafeLoader, text, plain)
+    except RecursionError:
+        raise YamlRefused(None, "YAML nested hundreds of levels deep: flatten it") from None
 
 
 def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -238,6 +307,8 @@ def key_line(node: yaml.Node | None, key: str, default: int = 1) -> int:
 def yaml_error_line(exc: yaml.YAMLError) -> tuple[int, str]:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = int(mark.line) + 1 if mark is not None else 1
+    if isinstance(exc, YamlRefused):
+        return line, exc.problem
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else str(problem)
@@ -385,6 +456,10 @@ def load_config(root: Path) -> Config:
         problems.append((key_line(node, "stale_after_days"), "stale_after_days: a number of days"))
         stale = None
 
+    allow_raw = data.get("allow_raw", False)
+    if not isinstance(allow_raw, bool):
+        problems.append((key_line(node, "allow_raw"), "allow_raw must be true or false"))
+
     if problems:
         raise ConfigError(
             "\n".join(f"{CONFIG_FILE}:{line}: {message}" for line, message in sorted(problems))
@@ -400,7 +475,7 @@ def load_config(root: Path) -> Config:
         audiences=audiences,
         terminology=tuple(terms),
         stale_after_days=stale,
-        allow_raw=bool(data.get("allow_raw", False)),
+        allow_raw=allow_raw,
         lang=str(data.get("lang", "en-GB")),
     )
 
