@@ -17,6 +17,7 @@ from briefgen.gcpause import pausing
 from briefgen.markup import markup_findings
 from briefgen.project import (
     ALL_AUDIENCES,
+    BRIEFS_DIR,
     SECTIONS_DIR,
     Brief,
     Project,
@@ -105,12 +106,15 @@ def check(
     findings: list[Finding] = list(bib.findings)
 
     briefs: list[Brief] = []
+    broken: set[str] = set()  # briefs whose file exists but could not be loaded
     for name in brief_names:
         brief = project.briefs.get(name)
-        if brief is None:
-            raise_unknown_brief(project, name)
-        else:
+        if brief is not None:
             briefs.append(brief)
+        elif any(f.file == f"{BRIEFS_DIR}/{name}.yaml" for f in project.findings):
+            broken.add(f"{BRIEFS_DIR}/{name}.yaml")  # its findings say what is wrong
+        else:
+            raise_unknown_brief(project, name)
     whole = not brief_names
 
     if whole:
@@ -121,7 +125,7 @@ def check(
         wanted = {sid for b in briefs for sid in b.sections}
         sections = [s for s in project.sections.values() if s.id in wanted]
         # a wanted section that failed to load still has its findings reported
-        rels = {s.rel for s in sections} | {b.rel for b in briefs}
+        rels = {s.rel for s in sections} | {b.rel for b in briefs} | broken
         rels |= {f"{SECTIONS_DIR}/{sid}.md" for sid in wanted}
         findings.extend(f for f in project.findings if f.file in rels)
         audiences = {b.audience for b in briefs}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from itertools import groupby
 
@@ -10,6 +11,14 @@ from briefgen import __version__
 from briefgen.findings import RULES, Finding
 
 FORMATS = ("text", "json", "sarif", "github")
+# control characters (ESC, newlines, C1, line separators) in names or text from content:
+# shown escaped, so no file name or sentence can forge a finding line or drive a terminal
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written as its escape (``\\x1b``)."""
+    return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -34,11 +43,11 @@ def as_text(
     paint = style or _plain
     lines: list[str] = []
     for file, group in groupby(findings, key=lambda f: f.file):
-        lines.append(paint(file, bold=True, underline=True))
+        lines.append(paint(visible(file), bold=True, underline=True))
         for f in group:
             lines.append(finding_line(f, paint))
             if f.text and f.rule in ("uncited-claim", "terminology"):
-                lines.append(paint(f"    {_shorten(f.text)}", dim=True))
+                lines.append(paint(f"    {visible(_shorten(f.text))}", dim=True))
         lines.append("")
     lines.append(summary_line(summary))
     return "\n".join(lines)
@@ -52,7 +61,7 @@ def finding_line(f: Finding, style: Callable[..., str] | None = None) -> str:
     """One finding on one line: ``path:line:col: severity rule: message``."""
     colour = "red" if f.severity == "error" else "yellow"
     label = (style or _plain)(f"{f.severity} {f.rule}", fg=colour, bold=True)
-    return f"{f.file}:{f.line}:{f.column}: {label}: {f.message}"
+    return f"{visible(f.file)}:{f.line}:{f.column}: {label}: {visible(f.message)}"
 
 
 def summary_line(summary: dict[str, int]) -> str:
@@ -71,9 +80,11 @@ def as_github(findings: Sequence[Finding]) -> str:
     out = []
     for f in findings:
         level = "error" if f.severity == "error" else "warning"
-        message = _gh_escape(f"{f.rule}: {f.message}" + (f" — {f.text}" if f.text else ""))
+        message = _gh_escape(
+            visible(f"{f.rule}: {f.message}" + (f" — {f.text}" if f.text else ""))
+        )
         out.append(
-            f"::{level} file={_gh_prop(f.file)},line={f.line},col={f.column},"
+            f"::{level} file={_gh_prop(visible(f.file))},line={f.line},col={f.column},"
             f"title={_gh_prop(f.rule)}::{message}"
         )
     return "\n".join(out)

@@ -1,0 +1,41 @@
+"""Issue 15: what content holds can neither forge a finding line nor drive a terminal, and a
+brief that cannot be read is reported as such, not as an unknown brief."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import invoke
+
+Copy = Callable[[str], Path]
+
+
+def test_control_characters_from_content_are_shown_escaped(project: Copy) -> None:
+    root = project("basic")
+    brief = root / "briefs/note.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(
+        text.replace("audience: ministers", 'audience: "mini\\e[2Jsters\\nx.md:1:1: error"'),
+        encoding="utf-8",
+    )
+    for fmt in ("text", "github"):
+        out = invoke(["check", "--project", str(root), "--format", fmt]).stdout
+        assert "\x1b" not in out
+        assert "mini\\x1b[2Jsters\\nx.md:1:1: error" in out
+    github = invoke(["check", "--project", str(root), "--format", "github"]).stdout
+    assert all(line.startswith(("::error ", "::warning ")) for line in github.splitlines())
+
+
+def test_a_brief_that_cannot_be_read_is_reported_not_called_unknown(project: Copy) -> None:
+    root = project("basic")
+    brief = root / "briefs/note.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8") + "title: [unclosed\n", encoding="utf-8")
+    for command in (["check", "note"], ["build", "note", "--to", "html"]):
+        result = invoke([*command, "--project", str(root)])
+        assert result.exit_code == 1
+        output = result.stdout + result.stderr
+        assert "unknown brief" not in output
+        assert (
+            "briefs/note.yaml:11:1: error brief-file: YAML syntax error: while parsing a " in output
+        )
