@@ -90,7 +90,7 @@ def test_a_crlf_section_is_checked_not_refused(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert "front-matter" not in result.stdout
     assert (
-        "briefs/sections/encryption.md:9:17: warning terminology: 'child\npornography' is "
+        "briefs/sections/encryption.md:9:17: warning terminology: 'child pornography' is "
         "discouraged: use 'child sexual abuse material (CSAM)'"
     ) in result.stdout
     assert (

@@ -326,7 +326,7 @@ def terminology_findings(project: Project, section: Section) -> list[Finding]:
                     line,
                     column,
                     "terminology",
-                    f"'{match.group(0)}' is discouraged: use '{rule.prefer}'",
+                    f"'{' '.join(match.group(0).split())}' is discouraged: use '{rule.prefer}'",
                     match.group(0),
                 )
             )
