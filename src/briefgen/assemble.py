@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,11 +110,13 @@ def assemble(
     sections = [project.sections[sid] for sid in brief.sections if sid in project.sections]
     date = brief_date(brief)
     look = audience.template
+    title = " ".join(brief.title.split())
+    short = title if len(title) <= 48 else title[:47].rstrip() + "…"
     metadata: dict[str, object] = {
-        "title": brief.title,
-        "short-title": brief.title if len(brief.title) <= 48 else brief.title[:47].rstrip() + "…",
-        "organisation": config.organisation or " ",
-        "audience-label": audience.label,
+        "title": plain_text(title),
+        "short-title": plain_text(short),
+        "organisation": plain_text(config.organisation) or " ",
+        "audience-label": plain_text(audience.label),
         "briefgen-audience": audience.name,
         "date": format_date(date),
         "date-meta": date.isoformat(),
@@ -126,7 +129,7 @@ def assemble(
         "suppress-bibliography": False,
     }
     if brief.subtitle:
-        metadata["subtitle"] = brief.subtitle
+        metadata["subtitle"] = plain_text(brief.subtitle)
     if look == "ministerial":
         metadata["ministerial"] = True
     else:
@@ -143,7 +146,7 @@ def assemble(
             {
                 "id": section.id,
                 "anchor": f"sec-{section.id}",
-                "title": section.title,
+                "title": plain_text(section.title),
                 "summary": (section.summary or "").strip(),
                 "body": _prepare_body(section, marks),
             }
@@ -168,6 +171,24 @@ def assemble(
         raise RenderError(f"{where}template error: {exc}") from None
     header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True, width=10_000)
     return Assembled(f"---\n{header}---\n\n{body}", metadata, look)
+
+
+# ASCII punctuation that Markdown reads as markup (raw HTML, citations, links, emphasis, ...):
+# quotes, dashes and full stops are left alone, so pandoc still makes them typographic
+_MARKUP_CHARS_RE = re.compile(r"([\\`*_{}\[\]()<>#+!|~^@$=&])")
+
+
+def plain_text(text: str) -> str:
+    """A front-matter text field (a title, a label) as Markdown that reads back as exactly
+    that text on one line: line breaks become spaces and markup characters are escaped, so
+    a title can never hold a block, a raw tag, a citation or a link."""
+    one_line = " ".join(str(text).split())
+    escaped = _MARKUP_CHARS_RE.sub(r"\\\1", one_line)
+    if re.match(r"\d+[.)]", escaped):  # would open an ordered list
+        escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
+    elif escaped[:1] in ("-", ":"):  # a bullet list, a definition
+        escaped = "\\" + escaped
+    return escaped
 
 
 def _prepare_body(section: Section, marks: list[DraftMark]) -> str:

@@ -110,3 +110,32 @@ def test_allow_raw_does_not_allow_code_in_links_or_attributes(project: Copy) -> 
     assert "error raw-content: link target 'javascript:alert(1)'" in result.stderr
     assert "error raw-content: attribute 'onclick='" in result.stderr
     assert not (root / "build" / "note.html").exists()
+
+
+def test_front_matter_text_is_one_line_of_plain_text_in_every_output(project: Copy) -> None:
+    root = project("basic")
+    section = root / "briefs/sections/cooperation.md"
+    text = section.read_text(encoding="utf-8")
+    title = text.splitlines()[1]
+    assert title.startswith("title:")
+    section.write_text(
+        text.replace(
+            title,
+            'title: "Intro\\n\\nAn injected claim [@nosuchkey].\\n\\n<script>alert(1)</script>'
+            '\\n\\n```{=typst}\\n#read(\\"/etc/passwd\\")\\n```"',
+        ),
+        encoding="utf-8",
+    )
+    brief = root / "briefs/note.yaml"
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace(
+            "title: ", 'title: "<img src=x onerror=alert(1)> [link](javascript:x) @owen2015tor" #'
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(["build", "note", "--to", "html", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    html = (root / "build/note.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img src=x" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as the text it is
+    assert "Intro An injected claim [@nosuchkey]." in " ".join(html.split())  # one heading
