@@ -90,9 +90,26 @@ def ledger_csv(rows: Sequence[LedgerRow]) -> str:
     writer.writerow(CSV_FIELDS)
     for r in rows:
         writer.writerow(
-            [r.id, r.file, r.line, r.column, r.section, r.where, r.status, " ".join(r.keys), r.text]
+            [
+                r.id,
+                _cell(r.file),
+                r.line,
+                r.column,
+                _cell(r.section),
+                r.where,
+                r.status,
+                _cell(" ".join(r.keys)),
+                _cell(r.text),
+            ]
         )
     return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run: one starting with = + - @ (or a tab or
+    carriage return) is a formula to Excel and LibreOffice, so it gets a leading quote,
+    as OWASP advises for CSV exports."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def ledger_json(rows: Sequence[LedgerRow]) -> str:

@@ -3,6 +3,8 @@ brief that cannot be read is reported as such, not as an unknown brief."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,3 +41,15 @@ def test_a_brief_that_cannot_be_read_is_reported_not_called_unknown(project: Cop
         assert (
             "briefs/note.yaml:11:1: error brief-file: YAML syntax error: while parsing a " in output
         )
+
+
+def test_the_csv_ledger_holds_no_formula(project: Copy) -> None:
+    root = project("basic")
+    (root / "briefs/sections/probe.md").write_text(
+        '---\ntitle: Probe\n---\n\n=HYPERLINK("http://example.org","x") is cited [@owen2015tor].\n'
+        "+1 more [@owen2015tor].\n",
+        encoding="utf-8",
+    )
+    out = invoke(["claims", "--project", str(root), "--format", "csv"]).stdout
+    rows = [row for row in csv.reader(io.StringIO(out)) if row[1] == "briefs/sections/probe.md"]
+    assert [row[-1][:2] for row in rows] == ["'=", "'+"]
