@@ -459,6 +459,13 @@ def load_config(root: Path) -> Config:
     allow_raw = data.get("allow_raw", False)
     if not isinstance(allow_raw, bool):
         problems.append((key_line(node, "allow_raw"), "allow_raw must be true or false"))
+    for text_key in ("title", "organisation"):
+        if not isinstance(data.get(text_key, ""), str):
+            problems.append((key_line(node, text_key), f"{text_key} must be text"))
+    lang = data.get("lang", "en-GB")
+    if not isinstance(lang, str) or not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", lang):
+        problems.append((key_line(node, "lang"), "lang: a language tag such as en-GB"))
+        lang = "en-GB"
 
     if problems:
         raise ConfigError(
@@ -476,7 +483,7 @@ def load_config(root: Path) -> Config:
         terminology=tuple(terms),
         stale_after_days=stale,
         allow_raw=allow_raw,
-        lang=str(data.get("lang", "en-GB")),
+        lang=lang,
     )
 
 
@@ -495,7 +502,9 @@ def _audience(
         problems.append((key_line(node, "max_marking", line), marking_problem(spec["max_marking"])))
         marking = "TLP:CLEAR"
     budget = spec.get("word_budget")
-    if budget is not None and (not isinstance(budget, int) or budget < 1):
+    if budget is not None and (
+        not isinstance(budget, int) or isinstance(budget, bool) or budget < 1
+    ):
         problems.append((key_line(node, "word_budget", line), "word_budget: a number of words"))
         budget = None
     template = spec.get("template", "paper")
@@ -509,7 +518,7 @@ def _audience(
         )
         template = "paper"
     level = spec.get("reading_level")
-    if level is not None and not isinstance(level, int | float):
+    if level is not None and (not isinstance(level, int | float) or isinstance(level, bool)):
         problems.append((key_line(node, "reading_level", line), "reading_level: a grade number"))
         level = None
     audience = Audience(

@@ -91,3 +91,34 @@ def test_a_brief_with_a_duplicate_key_is_a_finding(project: Copy) -> None:
     assert (
         "briefs/note.yaml:" in result.stdout and "'title' is given twice: keep one" in result.stdout
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("lang: [en, fr]", "lang: a language tag such as en-GB"),
+        ("lang: english", "lang: a language tag such as en-GB"),
+        ("allow_raw: 1", "allow_raw must be true or false"),
+    ],
+)
+def test_config_values_are_type_checked_at_their_line(
+    project: Copy, line: str, message: str
+) -> None:
+    root = project("basic")
+    config = root / "briefgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    result = invoke(["check", "--project", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"briefgen: briefgen.yaml:16: {message}"
+
+
+def test_a_word_budget_of_true_is_refused(project: Copy) -> None:
+    root = project("basic")
+    config = root / "briefgen.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("word_budget: 1500", "word_budget: true"),
+        encoding="utf-8",
+    )
+    result = invoke(["check", "--project", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "briefgen: briefgen.yaml:9: word_budget: a number of words"
