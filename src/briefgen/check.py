@@ -260,7 +260,7 @@ def _section_findings(
                 )
             )
     out.extend(markup_findings(rel, scan))
-    out.extend(unsafe_findings(rel, scan))
+    out.extend(unsafe_findings(rel, scan, project.root))
     out.extend(terminology_findings(project, section))
     return out
 

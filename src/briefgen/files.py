@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,40 @@ def decode_text(raw: bytes) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+class Refused(Exception):
+    """A file briefgen will not read: what is wrong with it, for a finding."""
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, links resolved, lies inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def read_inside(root: Path, path: Path, limit: int) -> bytes:
+    """The bytes of a content file: links resolved, it must lie inside the project and be a
+    regular file (not a FIFO, a device, a directory) of at most ``limit`` bytes, checked
+    before anything is read. Raises Refused with what to do, or OSError."""
+    if not inside(root, path):
+        raise Refused("is a link to a file outside the project: content must stay inside it")
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise Refused("is not a regular file (a directory, a pipe or a device): remove it")
+    if status.st_size > limit:
+        raise Refused(
+            f"is {status.st_size / 2**20:.1f} MB, over the {limit // 2**20} MB a file may "
+            "hold: split it"
+        )
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew while being read
+        raise Refused(f"is over the {limit // 2**20} MB a file may hold: split it")
+    return data
 
 
 def read_text(path: Path) -> str:

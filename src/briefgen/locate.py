@@ -359,15 +359,22 @@ def _scan_fences(
                 code_fence = None
                 block_started.add(index + 1)
             continue
+        previous = source[line_starts[index - 1] : start] if index > first else ""
+        in_paragraph = index not in block_started and bool(previous.strip())
         opening = _CODE_FENCE_RE.match(line)
         if opening:
-            code_fence, code_start = opening.group(1), start
+            # pandoc makes a code block only of a fence that is closed, and a ~~~ fence
+            # only where a block may start; anything else stays text
+            fence = opening.group(1)
+            closing = re.compile(
+                r"(?m)^[ \t]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$"
+            )
+            if closing.search(source, end) and not (fence[0] == "~" and in_paragraph):
+                code_fence, code_start = fence, start
             continue
         m = _DIV_FENCE_RE.match(line)
         if m is None:
             continue
-        previous = source[line_starts[index - 1] : start] if index > first else ""
-        in_paragraph = index not in block_started and bool(previous.strip())
         rest = m.group(2).rstrip(":").strip()
         if not rest:  # a closing fence
             if stack:

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import ConfigError
-from briefgen.files import decode_text, line_of_byte, read_text
+from briefgen.files import Refused, decode_text, inside, line_of_byte, read_inside, read_text
 from briefgen.findings import Finding, did_you_mean
 from briefgen.gcpause import pausing
 
@@ -403,10 +403,28 @@ def load_config(root: Path) -> Config:
     if not isinstance(bib_name, str) or not bib_name:
         problems.append((key_line(node, "bibliography"), "bibliography must be a file name"))
         bib_name = "references.bib"
+    elif not inside(root, root / bib_name):
+        problems.append(
+            (
+                key_line(node, "bibliography"),
+                f"bibliography '{bib_name}' is outside the project: keep it inside, and give "
+                "its path relative to the project",
+            )
+        )
+        bib_name = "references.bib"
 
     csl_name = data.get("csl", "ieee")
     csl = find_csl(str(csl_name), root) if isinstance(csl_name, str) else None
-    if csl is None:
+    if csl is not None and (csl_name.endswith(".csl") or "/" in csl_name):
+        if not inside(root, csl):
+            problems.append(
+                (
+                    key_line(node, "csl"),
+                    f"CSL file '{csl_name}' is outside the project: copy it into the project",
+                )
+            )
+            csl_name, csl = "ieee", find_csl("ieee", root)
+    elif csl is None:
         hint = did_you_mean(str(csl_name), csl_names())
         problems.append(
             (
@@ -637,7 +655,13 @@ def load_section(
         problem(1, bad_name(path, "section id"), "section-file")
         return None, findings
     try:
-        raw = path.read_bytes()
+        if path.is_symlink() or not path.is_file():
+            raw = read_inside(root, path, MAX_SECTION_BYTES)
+        else:
+            raw = path.read_bytes()
+    except Refused as exc:
+        problem(1, f"{rel} {exc}", "section-file")
+        return None, findings
     except OSError as exc:
         problem(1, f"cannot read file: {exc.strerror}", "section-file")
         return None, findings
@@ -788,7 +812,13 @@ def load_brief(
         problem(1, bad_name(path, "brief name"))
         return None, findings
     try:
-        text = read_text(path)
+        text = decode_text(read_inside(root, path, MAX_SECTION_BYTES))
+    except Refused as exc:
+        problem(1, f"{rel} {exc}")
+        return None, findings
+    except OSError as exc:
+        problem(1, f"cannot read file: {exc.strerror}")
+        return None, findings
     except UnicodeDecodeError:
         problem(1, "not UTF-8 text; save the file as UTF-8")
         return None, findings
@@ -926,6 +956,12 @@ def load_project(root: Path) -> Project:
     from briefgen.cache import enabled
 
     memo = FrontMatterMemo(root, config.audiences) if enabled() else None
+    for directory in (section_dir, root / BRIEFS_DIR):
+        if directory.exists() and not inside(root, directory):
+            raise ConfigError(
+                f"{directory.relative_to(root).as_posix()} is a link to a directory outside "
+                "the project: content must stay inside it"
+            )
     for path in sorted(section_dir.glob("*.md")) if section_dir.is_dir() else []:
         section, problems = load_section(path, root, config.audiences, memo)
         findings.extend(problems)

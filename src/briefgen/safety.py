@@ -11,10 +11,13 @@ attribute such as ``typst:text:fill`` or ``custom-style``. Anything else is a
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from posixpath import normpath
 
 from briefgen.claims import FileScan
+from briefgen.files import inside
 from briefgen.findings import Finding
 from briefgen.markup import AUDIENCE_ATTRIBUTES, near_attribute
 
@@ -24,11 +27,13 @@ _SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
 
 
-def unsafe_findings(rel: str, scan: FileScan) -> list[Finding]:
+def unsafe_findings(rel: str, scan: FileScan, root: Path | None = None) -> list[Finding]:
     out: list[Finding] = []
     for target in scan.targets:
         problem = (
-            link_problem(target.url) if target.element == "link" else image_problem(target.url)
+            link_problem(target.url)
+            if target.element == "link"
+            else image_problem(target.url, root)
         )
         if problem:
             out.append(
@@ -67,15 +72,18 @@ def link_problem(url: str) -> str | None:
     )
 
 
-def image_problem(src: str) -> str | None:
-    """Why an image path is refused, or None."""
+def image_problem(src: str, root: Path | None = None) -> str | None:
+    """Why an image path is refused, or None. With the project's ``root``, an image that is
+    a link to a file outside the project is refused too."""
     plain = _INVISIBLE_RE.sub("", src)
     if _SCHEME_RE.match(plain) or plain.startswith(("/", "\\")) or "\\" in plain:
         return (
             f"image '{src[:60]}' is not allowed in sections: give the path of an image file "
             "inside the project, relative to it (images/figure.png)"
         )
-    if normpath(plain).startswith(".."):
+    if normpath(plain).startswith("..") or (
+        root is not None and os.path.lexists(root / plain) and not inside(root, root / plain)
+    ):
         return (
             f"image '{src[:60]}' is outside the project: keep images inside it and give "
             "their path relative to it (images/figure.png)"
