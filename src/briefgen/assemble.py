@@ -18,7 +18,7 @@ import jinja2
 import yaml
 
 from briefgen.claims import prefix_footnotes
-from briefgen.errors import RenderError
+from briefgen.errors import ConfigError, RenderError
 from briefgen.project import Brief, Project, Section
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -74,7 +74,13 @@ def brief_date(brief: Brief, today: dt.date | None = None) -> dt.date:
     """SOURCE_DATE_EPOCH, else the brief's date:, else today (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (OverflowError, ValueError, OSError):
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH={epoch.strip()} is not a date briefgen can use: give the "
+                "seconds since 1970 of a date before the year 10000, or unset it"
+            ) from None
     if brief.date is not None:
         return brief.date
     return today or dt.date.today()

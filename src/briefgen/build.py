@@ -99,7 +99,9 @@ def build_briefs(
     ahead: dict[str, tuple[Assembled, str, Future[dict[str, bytes]] | None]] = {}
     # Independent briefs render side by side; each already runs its formats in parallel.
     with ThreadPoolExecutor(max_workers=min(2, len(names)) or 1) as pool:
-        if not draft:  # draft marks come from the check: those builds wait for it
+        # draft marks come from the check: those builds wait for it; so do all builds when
+        # the bibliography is missing (the check says so, with what to do)
+        if not draft and project.config.bibliography.is_file():
             for name in names:
                 brief = project.briefs.get(name)
                 if brief is None or brief_errors(project.findings, [name]):

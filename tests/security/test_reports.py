@@ -8,6 +8,8 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import invoke
 
 Copy = Callable[[str], Path]
@@ -53,3 +55,27 @@ def test_the_csv_ledger_holds_no_formula(project: Copy) -> None:
     out = invoke(["claims", "--project", str(root), "--format", "csv"]).stdout
     rows = [row for row in csv.reader(io.StringIO(out)) if row[1] == "briefs/sections/probe.md"]
     assert [row[-1][:2] for row in rows] == ["'=", "'+"]
+
+
+def test_a_missing_bibliography_at_build_is_an_error_not_a_crash(project: Copy) -> None:
+    root = project("basic")
+    (root / "references.bib").unlink()
+    result = invoke(["build", "note", "--to", "html", "--project", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "briefgen: references.bib: bibliography not found: create it, or set 'bibliography:' "
+        "in briefgen.yaml"
+    )
+
+
+def test_an_impossible_source_date_epoch_is_an_error_not_a_crash(
+    project: Copy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project("basic")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999")
+    result = invoke(["build", "note", "--to", "html", "--project", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "briefgen: SOURCE_DATE_EPOCH=99999999999999 is not a date briefgen can use: give the "
+        "seconds since 1970 of a date before the year 10000, or unset it"
+    )
