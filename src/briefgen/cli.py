@@ -19,6 +19,7 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, ConfigError
+from briefgen.files import inside
 
 if TYPE_CHECKING:
     from briefgen.build import BuildOutcome
@@ -266,6 +267,11 @@ def build(
             f"no briefs in {project.root / 'briefs'}: add one with 'briefgen new brief NAME'"
         )
     outdir = output if output is not None else project.root / "build"
+    if output is None and not inside(project.root, outdir):
+        raise ConfigError(
+            "build/ is a link to a directory outside the project: remove the link, or name "
+            "the directory to write to with -o"
+        )
 
     with ScanProgress() as scanning, contextlib.ExitStack() as stack:
         progress: Callable[[str], None] = partial(click.echo, err=True)

@@ -112,8 +112,8 @@ def remove_stale_temporaries(directory: Path) -> list[Path]:
     for path in directory.glob(f".*{TMP_SUFFIX}"):
         parts = path.name.split(".")
         pid = int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
-        if pid is not None and pid != os.getpid() and _running(pid):
-            continue
+        if pid is None or (pid != os.getpid() and _running(pid)):
+            continue  # not one of ours (an editor's file), or a live writer's
         with contextlib.suppress(OSError):
             path.unlink()
             removed.append(path)

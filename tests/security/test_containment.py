@@ -124,3 +124,46 @@ def test_a_fifo_section_is_refused_without_reading_it(project: Copy) -> None:
         "briefs/sections/pipe.md:1:1: error section-file: briefs/sections/pipe.md is not a "
         "regular file (a directory, a pipe or a device): remove it"
     ) in result.stdout
+
+
+def test_a_build_folder_linked_outside_is_not_written_through(project: Copy, outside: Path) -> None:
+    root = project("basic")
+    (root / "build").symlink_to(outside)
+    result = invoke(["build", "note", "--to", "html", "--project", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "briefgen: build/ is a link to a directory outside the project: remove the link, or "
+        "name the directory to write to with -o"
+    )
+    assert sorted(p.name for p in outside.iterdir()) == [
+        "image.png",
+        "secret.bib",
+        "secret.md",
+        "style.csl",
+    ]
+
+
+def test_a_cache_folder_linked_outside_is_not_written_through(
+    project: Copy, outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    root = project("basic")
+    (root / ".briefgen-cache").symlink_to(outside)
+    assert invoke(["check", "--project", str(root)]).exit_code == 0
+    assert sorted(p.name for p in outside.iterdir()) == [
+        "image.png",
+        "secret.bib",
+        "secret.md",
+        "style.csl",
+    ]
+
+
+def test_a_build_deletes_only_its_own_temporary_files(project: Copy) -> None:
+    root = project("basic")
+    build = root / "build"
+    build.mkdir()
+    (build / ".notes.tmp").write_text("an editor's file", encoding="utf-8")
+    (build / ".note.html.999999999.abc.tmp").write_text("ours, dead", encoding="utf-8")
+    assert invoke(["build", "note", "--to", "html", "--project", str(root)]).exit_code == 0
+    assert (build / ".notes.tmp").exists()
+    assert not (build / ".note.html.999999999.abc.tmp").exists()
