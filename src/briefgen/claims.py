@@ -359,10 +359,6 @@ def _pandoc_json(text: str) -> bytes:
     return proc.stdout
 
 
-def _pandoc_blocks(text: str) -> list[Json]:
-    return _pandoc_document(text)[0]
-
-
 def _pandoc_document(text: str) -> tuple[list[Json], tuple[str, ...]]:
     """The blocks of a text, and the fields of any YAML metadata block pandoc found in it."""
     try:

@@ -87,10 +87,13 @@ class Locator:
     def skeleton(self, in_note: bool = False) -> str:
         """The source with markup blanked; ``in_note``: inline footnotes' text kept (the
         footnote walker looks for it), else blanked (it is not the sentence's text)."""
+        main, notes, _ = self._skeleton_parts()
+        return notes if in_note else main
+
+    def _skeleton_parts(self) -> tuple[str, str, list[tuple[int, int]]]:
         if self._skeletons is None:
             self._skeletons = _skeletons(self.source, self.code_blocks())
-        main, notes, _ = self._skeletons
-        return notes if in_note else main
+        return self._skeletons
 
     def code_blocks(self) -> list[tuple[int, int]]:
         return self._scan_fences()[2]
@@ -111,9 +114,8 @@ class Locator:
         referenced (the order pandoc's AST holds them in): right after ``^[`` for an inline
         note, after ``[^label]:`` for a note defined apart."""
         if self._notes is None:
-            if self._skeletons is None:
-                self._skeletons = _skeletons(self.source, self.code_blocks())
-            self._notes = [start for ref, start in self._skeletons[2] if ref >= self.body_offset]
+            notes = self._skeleton_parts()[2]
+            self._notes = [start for ref, start in notes if ref >= self.body_offset]
         return self._notes
 
     # ---- finding text
@@ -155,11 +157,6 @@ class Locator:
         if found is None:
             self._absent[key] = min(start, self._absent.get(key, start))
         return found
-
-    def find_words(self, text: str, start: int, floor: int) -> int | None:
-        """Offset in the source where ``text`` begins (see :meth:`find_sentence`)."""
-        found = self.find_sentence(text, start, floor)
-        return None if found is None else found[0]
 
     def find_literal(self, needle: str, start: int, floor: int) -> int | None:
         pos = self.source.find(needle, start)

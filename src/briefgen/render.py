@@ -149,7 +149,7 @@ def _format_filters(assembled: Assembled) -> tuple[str, ...]:
     """The per-format filters this brief needs. citations.lua unlinks citations of keys the
     bibliography lacks, which only a draft can hold (elsewhere the check refuses them);
     otherwise it has nothing to do, and each filter walks the whole document per format."""
-    if assembled.metadata.get("draft"):
+    if is_draft(assembled):
         return FORMAT_FILTERS
     return tuple(name for name in FORMAT_FILTERS if name != "citations.lua")
 
@@ -215,7 +215,7 @@ def render_office(
         results = _unpack(run_pandoc(args, assembled.markdown, root, timestamp))
     if "docx" in results:
         marking = str(assembled.metadata["marking"])
-        draft = bool(assembled.metadata.get("draft"))
+        draft = is_draft(assembled)
         results["docx"] = stamp_docx(results["docx"], marking, draft=draft)
     return results
 
