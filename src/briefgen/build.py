@@ -17,7 +17,7 @@ from briefgen.claims import WORD_RE, AudienceBlock, FileScan, Locator, Progress,
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, remove_stale_temporaries
 from briefgen.findings import Finding
-from briefgen.limits import read_limits
+from briefgen.limits import section_limits
 from briefgen.project import BRIEFS_DIR, Brief, Project, Section
 from briefgen.render import BuildOutput, build_key, render_outputs, up_to_date, write_outputs
 
@@ -49,13 +49,12 @@ def brief_errors(findings: Iterable[Finding], names: Iterable[str] | None = None
 
 def _beyond_limits(project: Project, brief: Brief) -> bool:
     """Whether a section of the brief is one pandoc must not be given (briefgen.limits)."""
-    for sid in brief.sections:
-        section = project.sections.get(sid)
-        if section is not None and read_limits(section.source[section.body_offset :]):
-            return True
-        if section is not None and section.summary and read_limits(section.summary):
-            return True
-    return False
+    sections = (project.sections.get(sid) for sid in brief.sections)
+    return any(
+        section_limits(s.source, s.body_offset, s.summary, s.summary_offset)
+        for s in sections
+        if s is not None
+    )
 
 
 def _is_brief_file(rel: str) -> bool:

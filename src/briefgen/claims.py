@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from briefgen.errors import RenderError
 from briefgen.gcpause import paused
-from briefgen.limits import read_limits
+from briefgen.limits import LimitProblem, section_limits
 from briefgen.locate import WORD_RE, Locator
 from briefgen.sentences import sentence_spans, settle, split_sentences
 
@@ -955,14 +955,9 @@ def _chunks(items: Sequence[ScanInput], refused: Collection[int] = ()) -> list[s
     return chunks
 
 
-def _limit(item: ScanInput) -> tuple[int, str] | None:
-    """The line and message of a limit the file passes (briefgen.limits), if any."""
-    problem = read_limits(
-        item.source[item.body_offset :], 1 + item.source.count("\n", 0, item.body_offset)
-    )
-    if problem is None and item.summary and item.summary_offset is not None:
-        problem = read_limits(item.summary, 1 + item.source.count("\n", 0, item.summary_offset))
-    return None if problem is None else (problem.line, problem.message)
+def _limit(item: ScanInput) -> LimitProblem | None:
+    """A limit the file passes (briefgen.limits), if any."""
+    return section_limits(item.source, item.body_offset, item.summary, item.summary_offset)
 
 
 _TOO_DEEP = (

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from briefgen.locate import Locator, blanked
+
 UNCLOSED_BRACKETS = 6  # per paragraph
 BRACKET_DEPTH = 8
 ANGLE_BRACKETS = 200  # per paragraph
@@ -27,12 +29,22 @@ _PARAGRAPH_RE = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|\Z))+")
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
 _BRACKET_RE = re.compile(r"\\.|[\[\]]")
 _QUOTE_MARKERS_RE = re.compile(r"(?m)^[ \t]*((?:>[ \t]*){" + str(QUOTE_DEPTH) + ",})")
-_FENCE_RE = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})")
 
 
 class LimitProblem(NamedTuple):
     line: int
     message: str
+
+
+def section_limits(
+    source: str, body_offset: int, summary: str | None, summary_offset: int | None
+) -> LimitProblem | None:
+    """The first limit a section file passes, in its body or its summary, if any; the line
+    counts the front matter."""
+    problem = read_limits(source[body_offset:], 1 + source.count("\n", 0, body_offset))
+    if problem is None and summary and summary_offset is not None:
+        problem = read_limits(summary, 1 + source.count("\n", 0, summary_offset))
+    return problem
 
 
 def read_limits(text: str, first_line: int = 1) -> LimitProblem | None:
@@ -46,8 +58,9 @@ def read_limits(text: str, first_line: int = 1) -> LimitProblem | None:
             f"block quotes nested more than {QUOTE_DEPTH} deep: pandoc cannot be given this "
             "safely; flatten them",
         )
-    if "```" in text or "~~~" in text:
-        text = _without_code_blocks(text)
+    code = Locator(text).code_blocks() if "```" in text or "~~~" in text else []
+    if code:  # their brackets are code: blanked, line breaks kept
+        text = blanked(text, code)
     for paragraph in _PARAGRAPH_RE.finditer(text):
         chunk = paragraph.group()
         if "`" in chunk:
@@ -86,21 +99,3 @@ def _paragraph_problem(chunk: str) -> str | None:
             f"reader takes exponential time past {BRACKET_DEPTH}; flatten them"
         )
     return None
-
-
-def _without_code_blocks(text: str) -> str:
-    """Fenced code blocks blanked (their brackets are code), line breaks kept."""
-    out = []
-    fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        m = _FENCE_RE.match(line)
-        if fence is None and m:
-            fence = m.group(1)[0] * len(m.group(1))
-            out.append("\n" if line.endswith("\n") else "")
-        elif fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
-            out.append("\n" if line.endswith("\n") else "")
-        else:
-            out.append(line)
-    return "".join(out)

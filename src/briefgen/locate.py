@@ -252,7 +252,7 @@ def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list
     hidden += [m.span() for m in _COMMENT_RE.finditer(source)]
     if "]:" in source:
         hidden += [m.span() for m in _REFERENCE_DEFINITION_RE.finditer(source)]
-    base = _blanked(source, hidden)
+    base = blanked(source, hidden)
     definitions: dict[str, int] = {}
     for m in _FOOTNOTE_DEFINITION_RE.finditer(base):
         definitions.setdefault(m.group(1), m.end())
@@ -281,9 +281,9 @@ def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list
     for regex in (_LINK_TARGET_RE, _FOOTNOTE_MARK_RE, _FENCE_LINE_RE):
         markup += [m.span() for m in regex.finditer(base)]
     markup += [m.span() for m in _BRACES_RE.finditer(base) if _is_attributes(base, m)]
-    main = _blanked(base, markup + [(start, end + 1) for start, end in inline])
+    main = blanked(base, markup + [(start, end + 1) for start, end in inline])
     delimiters = [(start, start + 2) for start, _ in inline] + [(e, e + 1) for _, e in inline]
-    in_note = _blanked(base, markup + delimiters)
+    in_note = blanked(base, markup + delimiters)
     return main, in_note, sorted(notes)
 
 
@@ -294,7 +294,7 @@ def _is_attributes(text: str, m: re.Match[str]) -> bool:
     return text[m.start() - 1 : m.start()] in ("]", "`") or inside[:1] in "#.=" or "=" in inside
 
 
-def _blanked(text: str, ranges: list[tuple[int, int]]) -> str:
+def blanked(text: str, ranges: list[tuple[int, int]]) -> str:
     """``text`` with every character in the ranges but line breaks made a space."""
     if not ranges:
         return text
