@@ -13,7 +13,7 @@ import importlib.util
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,40 +216,44 @@ def _parse(
     return value, node
 
 
-def _plain(root: yaml.Node) -> None:
-    """Refuse aliases, repeated keys and lone surrogates in a node tree, without recursion."""
+def _nodes(root: yaml.Node) -> Iterator[tuple[yaml.Node, bool]]:
+    """Every node of a YAML node tree, without recursion, each with whether it was met
+    before (an alias: the tree is a graph, even a cycle, and is entered only once)."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
-        if id(node) in seen:
-            raise YamlRefused(node, "YAML aliases (*name) are not allowed: write the value out")
+        again = id(node) in seen
+        yield node, again
+        if again:
+            continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
+            stack += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+
+
+def _plain(root: yaml.Node) -> None:
+    """Refuse aliases, repeated keys and lone surrogates in a node tree."""
+    for node, again in _nodes(root):
+        if again:
+            raise YamlRefused(node, "YAML aliases (*name) are not allowed: write the value out")
+        if isinstance(node, yaml.MappingNode):
             keys: set[str] = set()
-            for key, value in node.value:
+            for key, _ in node.value:
                 if isinstance(key, yaml.ScalarNode):
                     if key.value in keys:
                         raise YamlRefused(key, f"'{key.value}' is given twice: keep one")
                     keys.add(key.value)
-                stack += [key, value]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
         elif isinstance(node.value, str) and any("\ud800" <= c <= "\udfff" for c in node.value):
             raise YamlRefused(node, "text holds a lone surrogate (not Unicode): delete it")
 
 
 def _first_scalar(root: yaml.Node, tag: str) -> yaml.Node | None:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.ScalarNode) and node.tag == tag:
-            return node
-        if isinstance(node, yaml.MappingNode):
-            stack += [v for pair in node.value for v in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
-    return None
+    return next(
+        (n for n, _ in _nodes(root) if isinstance(n, yaml.ScalarNode) and n.tag == tag), None
+    )
 
 
 class YamlRefused(yaml.YAMLError):
