@@ -59,6 +59,14 @@ class Refused(Exception):
     """A file briefgen will not read: what is wrong with it, for a finding."""
 
 
+class TooLarge(Refused):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"is {size / 2**20:.1f} MB, over the {limit // 2**20} MB a file may hold: split it"
+        )
+        self.size, self.limit = size, limit
+
+
 def inside(root: Path, path: Path) -> bool:
     """Whether ``path``, links resolved, lies inside ``root``."""
     try:
@@ -78,14 +86,11 @@ def read_inside(root: Path, path: Path, limit: int) -> bytes:
     if not stat.S_ISREG(status.st_mode):
         raise Refused("is not a regular file (a directory, a pipe or a device): remove it")
     if status.st_size > limit:
-        raise Refused(
-            f"is {status.st_size / 2**20:.1f} MB, over the {limit // 2**20} MB a file may "
-            "hold: split it"
-        )
+        raise TooLarge(status.st_size, limit)
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:  # it grew while being read
-        raise Refused(f"is over the {limit // 2**20} MB a file may hold: split it")
+        raise TooLarge(len(data), limit)
     return data
 
 

@@ -21,7 +21,15 @@ from typing import Any
 import yaml
 
 from briefgen.errors import ConfigError
-from briefgen.files import Refused, decode_text, inside, line_of_byte, read_inside, read_text
+from briefgen.files import (
+    Refused,
+    TooLarge,
+    decode_text,
+    inside,
+    line_of_byte,
+    read_inside,
+    read_text,
+)
 from briefgen.findings import Finding, did_you_mean
 from briefgen.gcpause import pausing
 
@@ -658,24 +666,21 @@ def load_section(
     if not ID_RE.match(section_id):
         problem(1, bad_name(path, "section id"), "section-file")
         return None, findings
-    try:
-        if path.is_symlink() or not path.is_file():
-            raw = read_inside(root, path, MAX_SECTION_BYTES)
-        else:
-            raw = path.read_bytes()
+    try:  # stat before reading: a huge, sparse or special file is never read whole
+        raw = read_inside(root, path, MAX_SECTION_BYTES)
+    except TooLarge as exc:
+        problem(
+            1,
+            f"section is {exc.size / 2**20:.1f} MB, over the {exc.limit // 2**20} MB "
+            "a section may hold: split it into several sections",
+            "section-file",
+        )
+        return None, findings
     except Refused as exc:
         problem(1, f"{rel} {exc}", "section-file")
         return None, findings
     except OSError as exc:
         problem(1, f"cannot read file: {exc.strerror}", "section-file")
-        return None, findings
-    if len(raw) > MAX_SECTION_BYTES:
-        problem(
-            1,
-            f"section is {len(raw) / 2**20:.1f} MB, over the {MAX_SECTION_BYTES // 2**20} MB "
-            "a section may hold: split it into several sections",
-            "section-file",
-        )
         return None, findings
     try:
         source = decode_text(raw)  # LF endings, no BOM: what every later stage reads

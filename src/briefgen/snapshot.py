@@ -7,7 +7,8 @@ also stores its whole result, keyed by everything a check reads:
 
 - the bytes of briefgen.yaml, of the bibliography and the CSL style it names, and of every
   file in briefs/ and briefs/sections/ (with the directories' listings, so an added,
-  removed or renamed file is a change);
+  removed or renamed file is a change), each read as the loader reads it: a file it refuses
+  (too large, special, outside the project) counts by its size and time, never read whole;
 - the brief names asked for and whether the reading grade is wanted;
 - the code that computes the result: Python, briefgen's own module files and the
   libraries the check uses (by size and modification time), and pandoc's binary.
@@ -26,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.cache import CACHE_DIR, code_identity, enabled, write_entry
+from briefgen.files import Refused, read_inside
 from briefgen.findings import Finding
-from briefgen.project import BRIEFS_DIR, CONFIG_FILE, SECTIONS_DIR, Config
+from briefgen.project import BRIEFS_DIR, CONFIG_FILE, MAX_SECTION_BYTES, SECTIONS_DIR, Config
 
 FORMAT = 1
 
@@ -46,10 +48,23 @@ def _key(root: Path, config: Config, names: Sequence[str], readability: bool) ->
         entries = sorted(os.scandir(directory), key=lambda e: e.name) if directory.is_dir() else []
         add(f"listing {directory}", "\n".join(e.name for e in entries).encode())
         for entry in entries:
-            if entry.is_file():
-                with open(entry.path, "rb") as handle:
-                    add(entry.path, handle.read())
+            if not entry.is_dir():
+                add(entry.path, _content(root, Path(entry.path)))
     return h.hexdigest()
+
+
+def _content(root: Path, path: Path) -> bytes:
+    """A file's bytes, read as the loader reads them (inside the project, a regular file,
+    bounded); for a file the loader refuses, its size and time, so that a huge or special
+    file is never read whole for a key and any change to it is still a miss."""
+    try:
+        return read_inside(root, path, MAX_SECTION_BYTES)
+    except (Refused, OSError):
+        try:
+            status = os.stat(path)
+        except OSError:
+            return b"<unreadable>"
+        return f"<refused {status.st_mode} {status.st_size} {status.st_mtime_ns}>".encode()
 
 
 def _entry(root: Path, names: Sequence[str], readability: bool) -> Path:

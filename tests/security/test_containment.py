@@ -4,6 +4,7 @@ resolved); no special file is read."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -167,3 +168,16 @@ def test_a_build_deletes_only_its_own_temporary_files(project: Copy) -> None:
     assert invoke(["build", "note", "--to", "html", "--project", str(root)]).exit_code == 0
     assert (build / ".notes.tmp").exists()
     assert not (build / ".note.html.999999999.abc.tmp").exists()
+
+
+def test_a_huge_sparse_section_is_refused_before_it_is_read(project: Copy) -> None:
+    root = project("basic")
+    with open(root / "briefs/sections/huge.md", "wb") as handle:
+        handle.truncate(8 * 2**30)  # 8 GB of nothing: refused by its size, never read
+    started = time.monotonic()
+    result = invoke(["check", "--project", str(root)])
+    assert time.monotonic() - started < 30
+    assert (
+        "briefs/sections/huge.md:1:1: error section-file: section is 8192.0 MB, over the 1 MB "
+        "a section may hold: split it into several sections"
+    ) in result.stdout
