@@ -14,7 +14,14 @@
 --   briefgen-filters     path list (separated by newlines) of the per-format filters
 --   briefgen-html        the HTML template
 --   briefgen-toc         "1": contents list      briefgen-numbered "1": numbered sections
+--   briefgen-media       a file listing the images the document may show (see load_media)
 -- The DOCX reference document comes from --reference-doc.
+--
+-- A custom writer runs outside pandoc's --sandbox: left to itself, the DOCX writer would
+-- read any file an image names (/etc/passwd, ../secret.pem) into word/media/. So this
+-- writer reads nothing but what briefgen listed: the image files inside the project, each
+-- put into the media bag (from which the writers take images without reading files), and
+-- any other image stops the build.
 
 local FORMAT_NAMES = { docx = "docx", html = "html5" }
 
@@ -51,6 +58,46 @@ local function run_filter_file(doc, path, format)
   return doc
 end
 
+local MIME = {
+  png = "image/png", jpg = "image/jpeg", jpeg = "image/jpeg", gif = "image/gif",
+  svg = "image/svg+xml", webp = "image/webp",
+}
+
+-- The listing: one "<path relative to the project>\t<absolute path>" line per image file,
+-- each checked by briefgen to be a regular file inside the project.
+local function media_listing(opts)
+  local allowed = {}
+  local listing = variable(opts, "briefgen-media")
+  if listing == nil or listing == "" then return allowed end
+  for line in string.gmatch(read_file(listing), "[^\n]+") do
+    local rel, path = line:match("^([^\t]+)\t(.+)$")
+    if rel then allowed[rel] = path end
+  end
+  return allowed
+end
+
+local function relative(src)
+  local path = pandoc.path.normalize(src)
+  while path:sub(1, 2) == "./" do path = path:sub(3) end
+  return path
+end
+
+local function load_media(doc, allowed, loaded)
+  doc:walk({
+    Image = function(image)
+      local src = image.src
+      if loaded[src] then return nil end
+      local path = allowed[relative(src)]
+      if path == nil then
+        error("briefgen: image '" .. src .. "' is not an image file inside the project")
+      end
+      local extension = (path:match("%.([%w]+)$") or ""):lower()
+      pandoc.mediabag.insert(src, MIME[extension], read_file(path))
+      loaded[src] = true
+    end,
+  })
+end
+
 local function split_lines(text)
   local out = {}
   for line in string.gmatch(text or "", "[^\n]+") do table.insert(out, line) end
@@ -62,6 +109,7 @@ function ByteStringWriter(doc, opts)
   local toc = variable(opts, "briefgen-toc") == "1"
   local numbered = variable(opts, "briefgen-numbered") == "1"
   local parts = {}
+  local allowed, loaded = media_listing(opts), {}
   for format in string.gmatch(variable(opts, "briefgen-formats") or "", "%S+") do
     local name = FORMAT_NAMES[format]
     if not name then error("briefgen: unknown output format " .. format) end
@@ -69,6 +117,7 @@ function ByteStringWriter(doc, opts)
     for _, path in ipairs(filters) do
       copy = run_filter_file(copy, path, name)
     end
+    load_media(copy, allowed, loaded)
     local options = {
       table_of_contents = toc,
       toc_depth = 1,

@@ -60,3 +60,15 @@ def project(tmp_path: Path) -> Callable[[str], Path]:
 @pytest.fixture
 def run() -> Callable[..., Result]:
     return invoke
+
+
+@pytest.fixture(scope="session")
+def _session_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(autouse=True)
+def _cache_home(_session_cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache key (cache.py) lives in a temporary XDG cache directory, one per session,
+    never in the real ~/.cache. A test may point XDG_CACHE_HOME elsewhere."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache_home))

@@ -9,17 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 import yaml
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen.claims import prefix_footnotes
 from briefgen.errors import ConfigError, RenderError
-from briefgen.project import Brief, Project, Section
+from briefgen.files import inside
+from briefgen.project import OUTPUT_DATES, Brief, Project, Section
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # In a source checkout (editable install) the templates live at the top of the repository.
@@ -39,26 +42,56 @@ def default_templates() -> Path:
     return PACKAGE_TEMPLATES if PACKAGE_TEMPLATES.is_dir() else SOURCE_TEMPLATES
 
 
-def template_dirs(root: Path) -> list[Path]:
-    """A project's own templates/ first (overriding file by file), then the defaults."""
-    own = root / "templates"
+def template_dirs(project: Project) -> list[Path]:
+    """The project's own templates first (overriding file by file), when briefgen.yaml opts
+    in with ``templates:``, then briefgen's own."""
+    own = project.config.templates
     default = default_templates()
-    dirs = [own] if own.is_dir() and own.resolve() != default.resolve() else []
+    dirs = [own] if own is not None and own.resolve() != default.resolve() else []
     return [*dirs, default]
 
 
-def template_path(root: Path, name: str) -> Path:
-    for directory in template_dirs(root):
+def template_path(project: Project, name: str) -> Path:
+    """A template by name; a project template that is a link out of the project is refused
+    (templates run as code: they must be the project's own files)."""
+    for directory in template_dirs(project):
         candidate = directory / name
         if candidate.is_file():
+            if directory != default_templates() and not inside(project.root, candidate):
+                raise RenderError(
+                    f"{project.rel(candidate)}: is a link to a file outside the project: "
+                    "templates must stay inside it"
+                )
             return candidate
-    raise RenderError(f"template '{name}' not found in {', '.join(map(str, template_dirs(root)))}")
+    where = ", ".join(map(str, template_dirs(project)))
+    raise RenderError(f"template '{name}' not found in {where}")
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja's file loader, refusing a project frame that links out of the project."""
+
+    def __init__(self, dirs: tuple[Path, ...], root: Path) -> None:
+        super().__init__([str(d) for d in dirs])
+        self.root = root
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        path = Path(filename)
+        if path.parent.resolve() != default_templates().resolve() and not inside(self.root, path):
+            raise jinja2.TemplateNotFound(
+                template, f"{filename} is a link to a file outside the project"
+            )
+        return source, filename, uptodate
 
 
 @lru_cache(maxsize=8)
-def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+def _environment(dirs: tuple[Path, ...], root: Path) -> jinja2.Environment:
+    # sandboxed: a frame reaches only what it is given, never Python's internals (a
+    # project frame is code from the repository)
+    return SandboxedEnvironment(
+        loader=_Loader(dirs, root),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -70,17 +103,28 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     )
 
 
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH in seconds, None when unset or empty. Anything but a whole number
+    of seconds within OUTPUT_DATES is an error: it is never ignored in silence (the build
+    would not be the reproducible one asked for) nor handed on to pandoc or typst."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    last = dt.datetime.combine(OUTPUT_DATES[1], dt.time.max, dt.UTC).timestamp()
+    if re.fullmatch(r"[0-9]{1,15}", epoch) and int(epoch) <= last:
+        return int(epoch)
+    shown = epoch if len(epoch) <= 24 else epoch[:21] + "..."
+    raise ConfigError(
+        f"SOURCE_DATE_EPOCH={shown!r} is not a date briefgen can use: give the seconds since "
+        f"1970 of a date up to {OUTPUT_DATES[1].isoformat()}, or unset it"
+    )
+
+
 def brief_date(brief: Brief, today: dt.date | None = None) -> dt.date:
     """SOURCE_DATE_EPOCH, else the brief's date:, else today (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except (OverflowError, ValueError, OSError):
-            raise ConfigError(
-                f"SOURCE_DATE_EPOCH={epoch.strip()} is not a date briefgen can use: give the "
-                "seconds since 1970 of a date before the year 10000, or unset it"
-            ) from None
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
     if brief.date is not None:
         return brief.date
     return today or dt.date.today()
@@ -158,7 +202,7 @@ def assemble(
             }
         )
     summaries = [{"section": item, "summary": item["summary"]} for item in items if item["summary"]]
-    env = _environment(tuple(template_dirs(project.root)))
+    env = _environment(tuple(template_dirs(project)), project.root.resolve())
     try:
         frame = env.get_template(f"{look}.md.j2")
         body = frame.render(
@@ -170,6 +214,8 @@ def assemble(
             executive_summary=summaries if brief.executive_summary else [],
             config=config,
         )
+    except SecurityError as exc:
+        raise RenderError(f"{look}.md.j2: template error: {exc}") from None
     except jinja2.TemplateError as exc:
         where = (
             f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""

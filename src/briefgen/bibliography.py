@@ -12,7 +12,7 @@ from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
 
 from briefgen.errors import ConfigError
-from briefgen.files import read_text
+from briefgen.files import Refused, TooLarge, decode_text, read_inside
 from briefgen.findings import Finding
 
 
@@ -30,15 +30,38 @@ class Bibliography:
     rel: str
     entries: dict[str, Entry]
     findings: tuple[Finding, ...]  # parse errors, duplicates, missing fields
+    readable: bool = True  # False: the file was refused, so no key can be called unknown
 
     @property
     def keys(self) -> frozenset[str]:
         return frozenset(self.entries)
 
 
-def load_bibliography(path: Path, rel: str) -> Bibliography:
+# Far beyond any briefing project's library (10,000 entries take about 5 MB): a bound on
+# what the check, a build's key and citeproc read, whatever the file has become.
+MAX_BIBLIOGRAPHY_BYTES = 32 * 2**20
+
+
+def read_bibliography(root: Path, path: Path) -> bytes:
+    """The bibliography's bytes as the check reads them: a regular file inside the project
+    of at most MAX_BIBLIOGRAPHY_BYTES, stat before reading. Raises Refused or OSError."""
+    return read_inside(root, path, MAX_BIBLIOGRAPHY_BYTES)
+
+
+def load_bibliography(path: Path, rel: str, root: Path) -> Bibliography:
     try:
-        text = read_text(path)
+        text = decode_text(read_bibliography(root, path))
+    except Refused as exc:
+        if isinstance(exc, TooLarge):
+            message = (
+                f"bibliography is {exc.size / 2**20:.1f} MB, over the "
+                f"{exc.limit // 2**20} MB briefgen reads: remove the entries no section "
+                "cites, or point 'bibliography:' in briefgen.yaml at a smaller file"
+            )
+        else:
+            message = f"{rel} {exc}"
+        refused = Finding(rel, 1, 1, "bib-file", message)
+        return Bibliography(path, rel, {}, (refused,), readable=False)
     except FileNotFoundError:
         raise ConfigError(
             f"{rel}: bibliography not found: create it, or set 'bibliography:' in briefgen.yaml"

@@ -15,7 +15,7 @@ from briefgen.assemble import Assembled, DraftMark, assemble
 from briefgen.check import check, highest_marking, included, marking_sources
 from briefgen.claims import WORD_RE, AudienceBlock, FileScan, Locator, Progress, split_names
 from briefgen.errors import RenderError
-from briefgen.files import ensure_writable, remove_stale_temporaries
+from briefgen.files import ensure_writable, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.limits import section_limits
 from briefgen.project import BRIEFS_DIR, Brief, Project, Section
@@ -99,8 +99,10 @@ def build_briefs(
     # Independent briefs render side by side; each already runs its formats in parallel.
     with ThreadPoolExecutor(max_workers=min(2, len(names)) or 1) as pool:
         # draft marks come from the check: those builds wait for it; so do all builds when
-        # the bibliography is missing (the check says so, with what to do)
-        if not draft and project.config.bibliography.is_file():
+        # the bibliography is missing (the check says so, with what to do), and builds with
+        # the project's own templates, which are code: they never run for a refused build
+        ahead_allowed = project.config.templates is None
+        if not draft and ahead_allowed and project.config.bibliography.is_file():
             for name in names:
                 brief = project.briefs.get(name)
                 if brief is None or brief_errors(project.findings, [name]):
@@ -110,7 +112,7 @@ def build_briefs(
                 assembled = assemble(project, brief, expected_marking(project, brief), None)
                 key = build_key(project, assembled)
                 future = None
-                if force or not up_to_date(outdir, brief, key, formats):
+                if force or not up_to_date(project, outdir, brief, key, formats):
                     future = pool.submit(
                         render_outputs, project, brief, assembled, formats, cancelled, checked
                     )
@@ -141,6 +143,7 @@ def build_briefs(
             raise RenderError(
                 f"cannot write to {outdir}: {reason}; choose another directory with -o"
             ) from None
+        recover_sets(outdir)  # a set a killed build left half renamed, first
         remove_stale_temporaries(outdir)
 
         def one(name: str) -> tuple[str, BuildOutput | None, str]:
@@ -153,7 +156,7 @@ def build_briefs(
                 marks = _draft_marks(project, brief, result.scans) if draft else None
                 assembled = assemble(project, brief, stats.marking, marks)
                 key, future = build_key(project, assembled), None
-            if not force and up_to_date(outdir, brief, key, formats, draft):
+            if not force and up_to_date(project, outdir, brief, key, formats, draft):
                 return name, None, f"{name}: up to date"
             claims = brief_claims(brief, result.scans, result.bibliography.keys)
             if future is not None:

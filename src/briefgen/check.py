@@ -11,13 +11,23 @@ from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.cache import CACHE_DIR, scan_cached
 from briefgen.cache import enabled as cache_enabled
 from briefgen.characters import invisible_findings, key_characters
-from briefgen.claims import AudienceBlock, FileScan, Locator, Progress, ScanInput, Sentence
+from briefgen.claims import (
+    AUDIENCE_CLASS,
+    AudienceBlock,
+    FileScan,
+    Locator,
+    Progress,
+    ScanInput,
+    Sentence,
+)
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.gcpause import pausing
+from briefgen.links import link_definition_findings
 from briefgen.markup import markup_findings
 from briefgen.project import (
     ALL_AUDIENCES,
     BRIEFS_DIR,
+    CONFIG_FILE,
     SECTIONS_DIR,
     Brief,
     Project,
@@ -28,7 +38,7 @@ from briefgen.project import (
 )
 from briefgen.readability import SyllableMemo, flesch_kincaid_grade
 from briefgen.readability import preload as preload_dictionary
-from briefgen.safety import unsafe_findings
+from briefgen.safety import language_findings, unsafe_findings
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,7 @@ def check(
     processes to parse with (default: one per core).
     """
     config = project.config
-    bib = load_bibliography(config.bibliography, project.rel(config.bibliography))
+    bib = load_bibliography(config.bibliography, project.rel(config.bibliography), project.root)
     known = bib.keys
     findings: list[Finding] = list(bib.findings)
 
@@ -126,7 +136,7 @@ def check(
         sections = [s for s in project.sections.values() if s.id in wanted]
         # a wanted section that failed to load still has its findings reported
         rels = {s.rel for s in sections} | {b.rel for b in briefs} | broken
-        rels |= {f"{SECTIONS_DIR}/{sid}.md" for sid in wanted}
+        rels |= {f"{SECTIONS_DIR}/{sid}.md" for sid in wanted} | {CONFIG_FILE}
         findings.extend(f for f in project.findings if f.file in rels)
         audiences = {b.audience for b in briefs}
 
@@ -150,6 +160,9 @@ def check(
         scan = scans[section.id]
         findings.extend(_section_findings(project, section, scan, known, audiences))
         used.update(c.key for c in scan.citations)
+    findings.extend(link_definition_findings(sections))
+    if not bib.readable:  # every key would look unknown: the bib-file finding says why
+        findings = [f for f in findings if f.rule != "unknown-key"]
 
     if whole:
         for key, entry in bib.entries.items():
@@ -220,8 +233,25 @@ def _section_findings(
                 )
             )
     defined = tuple(project.config.audiences)
+    # an only= naming nobody: the build's filter shows the block to no audience at all
+    with_only = {
+        m.line
+        for m in scan.markup
+        if m.element == "div" and AUDIENCE_CLASS in m.classes and "only" in m.attributes
+    }
     for block in scan.blocks:
-        if not block.only and not block.exclude:
+        if not block.only and block.line in with_only:
+            out.append(
+                Finding(
+                    rel,
+                    block.line,
+                    1,
+                    "audience-block",
+                    'an empty only="": leave it out to show the block to every audience, or '
+                    "name the audiences",
+                )
+            )
+        elif not block.only and not block.exclude:
             out.append(
                 Finding(
                     rel,
@@ -261,6 +291,7 @@ def _section_findings(
             )
     out.extend(markup_findings(rel, scan))
     out.extend(unsafe_findings(rel, scan, project.root))
+    out.extend(language_findings(rel, section.source, section.body_offset))
     out.extend(terminology_findings(project, section))
     return out
 

@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 from briefgen.errors import RenderError
 from briefgen.gcpause import paused
 from briefgen.limits import LimitProblem, section_limits
-from briefgen.locate import WORD_RE, Locator
+from briefgen.links import entangled
+from briefgen.locate import COMMENT_RE, WORD_RE, Locator
 from briefgen.sentences import sentence_spans, settle, split_sentences
 
 __all__ = ["WORD_RE", "Locator", "split_sentences"]  # re-exported for the other stages
@@ -439,6 +440,7 @@ class _FileWalker:
         self.note_cursor = body_offset
         self.note_index = 0  # body footnotes walked so far (Locator.note_starts)
         self.fence_index = 0  # fences matched to divs so far (Locator.fences)
+        self.matched: set[int] = set()  # indices of the fences matched to a div
         self.span_cursor = body_offset
         self.markup: list[Markup] = []
         self.targets: list[Target] = []
@@ -504,7 +506,7 @@ class _FileWalker:
     def div(self, attr: Json, blocks: list[Json]) -> list[str]:
         _, classes, kvs = attr
         attrs = dict(kvs)
-        line, column = self._div_position(classes)
+        line, column = self._div_position(classes, attrs)
         if classes or kvs:
             self.markup.append(
                 Markup(line, column, "div", tuple(classes), tuple(k for k, _ in kvs))
@@ -532,17 +534,32 @@ class _FileWalker:
             self.stack.pop()
         return keys
 
-    def _div_position(self, classes: list[str]) -> tuple[int, int]:
+    def _div_position(self, classes: list[str], attrs: dict[str, str]) -> tuple[int, int]:
         """The line of the fence that opens this div: the next fence in the source with
-        the same classes (pandoc's AST holds divs in source order), else an HTML
-        ``<div`` (pandoc reads those as divs too)."""
+        the same classes (pandoc's AST holds divs in source order), and the same
+        attributes if a later one has them (a fence before it that pandoc read as text is
+        passed over, and left unmatched: see ``_scan_one``), else an HTML ``<div`` (pandoc
+        reads those as divs too)."""
         fences = self.loc.fences()
+        wanted = sorted(classes)
+        first = None
         for index in range(self.fence_index, len(fences)):
             fence = fences[index]
-            if sorted(fence.classes) == sorted(classes):
-                self.fence_index = index + 1
-                self.cursor = max(self.cursor, fence.offset)
-                return fence.line, 1
+            if sorted(fence.classes) != wanted:
+                continue
+            if first is None:
+                first = index
+            if dict(fence.attributes) == attrs:
+                first = index
+                break
+            if index - first > 32:  # no fence far ahead: the first one, as pandoc wrote it
+                break
+        if first is not None:
+            fence = fences[first]
+            self.fence_index = first + 1
+            self.matched.add(first)
+            self.cursor = max(self.cursor, fence.offset)
+            return fence.line, 1
         found = self.loc.find_literal("<div", self.cursor, self.body_offset)
         return self.loc.position(found if found is not None else self.cursor)
 
@@ -902,9 +919,17 @@ def scan_files(
     if not inputs:
         return []
     workers = max(1, jobs or os.cpu_count() or 1)
-    sizes = [len(item.source) for item in inputs]
-    count = min(len(inputs), max(workers, 1 + sum(sizes) // GROUP_BYTES))
-    groups = _balanced_groups(sizes, count)
+    # pandoc resolves link references across a whole batch: files that share a link label
+    # are parsed one by one, so that each reads as it does alone, whichever files it is
+    # scanned beside (its cached scan must depend on no other file): see briefgen.links
+    alone = sorted(
+        entangled([(item.source[item.body_offset :], item.summary or "") for item in inputs])
+    )
+    shared = sorted(set(range(len(inputs))).difference(alone))
+    sizes = [len(inputs[i].source) for i in shared]
+    count = min(len(shared), max(workers, 1 + sum(sizes) // GROUP_BYTES))
+    groups = [[shared[n] for n in g] for g in _balanced_groups(sizes, count)] if shared else []
+    groups += [[i] for i in alone]
 
     results: list[FileScan | None] = [None] * len(inputs)
     refused = {i: problem for i, item in enumerate(inputs) if (problem := _limit(item))}
@@ -1017,6 +1042,15 @@ def _scan_one(item: ScanInput, body: list[Json] | str, summary: list[Json] | str
     loc = walker.loc
     fences = [FenceProblem(f.line, "unclosed", f.text) for f in loc.fences() if not f.closed]
     fences += [FenceProblem(f.line, "loose", f.text) for f in loc.loose_fences()]
+    # a closed fence that opens no div: pandoc read it as text (its attributes, often)
+    comments = [m.span() for m in COMMENT_RE.finditer(item.source, item.body_offset)]
+    fences += [
+        FenceProblem(f.line, "text", f.text)
+        for i, f in enumerate(loc.fences())
+        if f.closed
+        and i not in walker.matched
+        and not any(start <= f.offset < end for start, end in comments)
+    ]
     return FileScan(
         tuple(walker.sentences),
         tuple(walker.citations),

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -228,6 +229,12 @@ def _run_check(
     "sentences highlighted, into DIR/<brief>.draft.* (never over the real outputs).",
 )
 @click.option("--force", is_flag=True, help="Rebuild even when the outputs are up to date.")
+@click.option(
+    "--no-project-templates",
+    is_flag=True,
+    help="Render with briefgen's own templates even when briefgen.yaml opts in to the "
+    "project's (templates:), as for a pull request from outside the team.",
+)
 @project_option
 def build(
     briefs: tuple[str, ...],
@@ -236,6 +243,7 @@ def build(
     output: Path | None,
     draft: bool,
     force: bool,
+    no_project_templates: bool,
     project_dir: Path | None,
 ) -> None:
     """Check, then build briefs to PDF, DOCX and HTML.
@@ -246,7 +254,9 @@ def build(
     section, nor a marking above the audience's ceiling) and writes <brief>.draft.* files,
     which 'verify' refuses. A brief whose inputs, templates and tools are unchanged since
     its last build is not rendered again (--force renders it anyway); independent briefs
-    are built in parallel.
+    are built in parallel. The project's own templates (Lua, Jinja, Typst: code) are used
+    only when briefgen.yaml opts in with 'templates: templates/', and only once the check
+    has passed.
 
     \b
     Example:
@@ -261,6 +271,8 @@ def build(
     if not all_briefs and not briefs:
         raise click.UsageError("name the briefs to build, or pass --all")
     project = load(project_dir)
+    if no_project_templates:
+        project = replace(project, config=replace(project.config, templates=None))
     names = sorted(project.briefs) if all_briefs else list(briefs)
     if all_briefs and not names:
         raise ConfigError(
@@ -347,21 +359,48 @@ def list_(fmt: str, project_dir: Path | None) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("outputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Build each OUTPUT's brief again into a temporary directory and compare the bytes, "
+    "trusting nothing the manifest records.",
+)
 @project_option
-def verify(outputs: tuple[Path, ...], project_dir: Path | None) -> None:
+def verify(outputs: tuple[Path, ...], rebuild: bool, project_dir: Path | None) -> None:
     """Say whether built files still match their inputs (from <brief>.manifest.json).
 
     Exit 0 when every OUTPUT is exactly what its recorded inputs and tools built; 1 when an
     input, the output itself or a tool version changed since, or when an OUTPUT is a draft
-    (drafts are never verified).
+    (drafts are never verified); 2 when an OUTPUT or its manifest is missing or malformed.
+    A manifest is untrusted: verify reads only the files inside the project it names.
+    --rebuild proves an OUTPUT even against a forged manifest: exit 1 when a fresh build of
+    its brief (same format, in a temporary directory) differs from it byte for byte, or when
+    the check refuses the brief.
 
     \b
     Example:
       briefgen verify build/ministers.pdf
+      briefgen verify --rebuild build/ministers.pdf
     """
-    from briefgen.render import verify_output
+    from briefgen.verify import rebuild_output, verify_output
 
     project = load(project_dir)
+    if rebuild:
+        failed = False
+        for output in outputs:
+            rebuilt = rebuild_output(project, output)
+            failed = failed or not rebuilt.identical
+            if rebuilt.refused:
+                click.echo(f"{output}: not rebuilt: the check refuses the brief '{rebuilt.brief}'")
+                _show_brief_errors(rebuilt.refused)
+            elif rebuilt.difference is not None:
+                click.echo(
+                    f"{output}: differs from a fresh build of the brief '{rebuilt.brief}' "
+                    f"(first difference at byte {rebuilt.difference})"
+                )
+            else:
+                click.echo(f"{output}: rebuilt, identical")
+        sys.exit(1 if failed else 0)
     stale = False
     for output in outputs:
         problems = verify_output(project, output)

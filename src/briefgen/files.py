@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import stat
 import tempfile
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,16 +84,48 @@ def read_inside(root: Path, path: Path, limit: int) -> bytes:
     before anything is read. Raises Refused with what to do, or OSError."""
     if not inside(root, path):
         raise Refused("is a link to a file outside the project: content must stay inside it")
-    status = os.stat(path)
-    if not stat.S_ISREG(status.st_mode):
-        raise Refused("is not a regular file (a directory, a pipe or a device): remove it")
-    if status.st_size > limit:
-        raise TooLarge(status.st_size, limit)
+    return read_bounded(path, limit)
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, wherever it lies (for files
+    the user names, such as a built output); :func:`read_inside` for content."""
+    _check_regular(path, limit)
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:  # it grew while being read
         raise TooLarge(len(data), limit)
     return data
+
+
+def read_chunks(path: Path, limit: int, chunk: int = 2**20) -> Iterator[bytes]:
+    """The bytes of a regular file of at most ``limit`` bytes, in chunks, so a large output
+    is hashed or compared without holding it in memory. Raises Refused, or OSError."""
+    _check_regular(path, limit)
+    size = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            size += len(block)
+            if size > limit:  # it grew while being read
+                raise TooLarge(size, limit)
+            yield block
+
+
+def sha256_bounded(path: Path, limit: int) -> str:
+    """:func:`sha256` of the file at ``path`` (:func:`read_chunks`)."""
+    digest = hashlib.sha256()
+    for block in read_chunks(path, limit):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_regular(path: Path, limit: int) -> None:
+    """Stat before reading: a FIFO would block, a device never end."""
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise Refused("is not a regular file (a directory, a pipe or a device): remove it")
+    if status.st_size > limit:
+        raise TooLarge(status.st_size, limit)
 
 
 def read_text(path: Path) -> str:
@@ -107,6 +141,99 @@ def line_of_byte(raw: bytes, index: int) -> int:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+JOURNAL_SUFFIX = ".commit"
+_JOURNAL_LIMIT = 64 * 1024
+
+
+def write_set(directory: Path, files: Sequence[tuple[str, bytes]], name: str) -> None:
+    """Write ``files`` (name, bytes) into ``directory`` as one set, the last one last.
+
+    Each file goes to a temporary file first (fsynced); then a journal that names them all
+    (``.<name>.<pid>.commit``) is written; then each is renamed into place in order, and
+    the journal removed. A set stopped after its journal (a kill, a full disk, a power cut)
+    is finished by :func:`recover_sets` at the next build, so the directory never keeps a
+    new PDF beside an old manifest; one stopped before it leaves the old set untouched.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    pending: list[tuple[str, str]] = []
+    try:
+        for final, data in files:
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{final}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=directory
+            )
+            pending.append((os.path.basename(tmp), final))
+            os.fchmod(fd, 0o666 & ~_umask())
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        journal = directory / f".{name}.{os.getpid()}{JOURNAL_SUFFIX}"
+        write_atomic(journal, json.dumps({"rename": pending}).encode("utf-8"))
+    except BaseException:  # the old set stands: the new one's files go
+        for tmp, _ in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(directory / tmp)
+        raise
+    _fsync_directory(directory)
+    for tmp, final in pending:
+        os.replace(directory / tmp, directory / final)
+    _fsync_directory(directory)
+    journal.unlink()
+
+
+def recover_sets(directory: Path) -> list[str]:
+    """Finish the sets that :func:`write_set` left half renamed (its process is gone): the
+    files a journal names whose temporary file is still there are renamed into place. A
+    journal is trusted only as far as it names our own temporary files for plain names in
+    this directory; any other is removed unused. Returns the names put in place."""
+    done: list[str] = []
+    if not directory.is_dir():
+        return done
+    for journal in sorted(directory.glob(f".*{JOURNAL_SUFFIX}")):
+        parts = journal.name.split(".")
+        pid = int(parts[-2]) if len(parts) >= 4 and parts[-2].isdigit() else None
+        if pid is None or (pid != os.getpid() and _running(pid)):
+            continue  # not ours, or a live writer's
+        try:
+            pairs = json.loads(read_inside(directory, journal, _JOURNAL_LIMIT))["rename"]
+            checked = [(tmp, final) for tmp, final in pairs if _own_temporary(tmp, final)]
+            if len(checked) != len(pairs):
+                checked = []  # not a journal briefgen wrote: put nothing in place
+            for tmp, final in checked:
+                source = directory / tmp
+                if source.is_file() and not source.is_symlink():
+                    os.replace(source, directory / final)
+                    done.append(final)
+        except (OSError, Refused, ValueError, TypeError, KeyError):
+            pass
+        with contextlib.suppress(OSError):
+            journal.unlink()
+    return done
+
+
+def _own_temporary(tmp: object, final: object) -> bool:
+    """Whether ``tmp`` is a temporary name write_set gives ``final``, both plain names."""
+    if not isinstance(tmp, str) or not isinstance(final, str):
+        return False
+    plain = all(
+        n and "/" not in n and "\\" not in n and "\0" not in n and n not in (".", "..")
+        for n in (tmp, final)
+    )
+    return plain and not final.startswith(".") and tmp.startswith(f".{final}.") and (
+        tmp.endswith(TMP_SUFFIX)
+    )
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make renames in ``directory`` durable (where the platform allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def remove_stale_temporaries(directory: Path) -> list[Path]:

@@ -24,6 +24,10 @@ RULES: dict[str, tuple[Severity, str]] = {
     ),
     "unknown-key": ("error", "A citation names a key that is not in the bibliography."),
     "bib-parse-error": ("error", "A bibliography entry cannot be read."),
+    "bib-file": (
+        "error",
+        "The bibliography cannot be used: larger than briefgen reads, or not a regular file.",
+    ),
     "bib-duplicate-key": ("error", "A bibliography key is defined twice."),
     "bib-missing-field": ("warning", "An entry lacks author/editor, title, or year/date."),
     "unused-reference": ("warning", "A bibliography entry is cited by no section."),
@@ -33,12 +37,26 @@ RULES: dict[str, tuple[Severity, str]] = {
     "unknown-section": ("error", "A brief names a section that does not exist."),
     "unknown-audience": ("error", "An audience name is not defined in briefgen.yaml."),
     "audience-block": ("error", "An audience block names no audience or a bad marking."),
+    "link-definition": (
+        "error",
+        "A link label defined in one section is defined or used in another: in a brief "
+        "they share one document.",
+    ),
     "audience-excluded": ("error", "A brief includes a section not allowed for its audience."),
     "marking-exceeds-audience": ("error", "A brief's marking is above its audience's ceiling."),
     "word-budget": ("warning", "A brief is longer than its audience's word budget."),
     "reading-level": ("warning", "A brief reads above its audience's reading level."),
     "terminology": ("warning", "A discouraged term is used; the preferred one is given."),
-    "raw-content": ("error", "Raw LaTeX/Typst/HTML in a section (allow_raw is off)."),
+    "raw-content": (
+        "error",
+        "Raw LaTeX/Typst/HTML in a section (allow_raw is off), or a link, image or attribute "
+        "that could carry code into an output or reach outside the project.",
+    ),
+    "templates-not-used": (
+        "warning",
+        "The project has a templates/ directory, but briefgen.yaml does not opt in to it "
+        "(templates are code: templates: templates/).",
+    ),
     "invisible-character": (
         "error",
         "An invisible character (U+200B ZERO WIDTH SPACE ...) in or right after a citation key.",

@@ -24,6 +24,7 @@ WORD_RE = re.compile(r"[^\W_]+")
 
 # Markup blanked in both skeletons. Each pattern's group 1 (or whole match) is blanked.
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+COMMENT_RE = _COMMENT_RE  # an HTML comment: pandoc reads nothing inside it
 _BRACKETS_RE = re.compile(r"\[[^\[\]]*\]")
 _CITATION_CONTENT_RE = re.compile(r"(?:^|[\s;])-?@[\w]")
 _AUTHOR_LOCATOR_RE = re.compile(r"@[\w][\w:.#$%&+?<>~/-]*[ \t]?(\[[^\[\]]*\])")
@@ -309,6 +310,38 @@ def blanked(text: str, ranges: list[tuple[int, int]]) -> str:
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
+
+
+_BACKTICKS_RE = re.compile(r"`+")
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where inline code lies, by pandoc's rule: a run of n backticks opens a code span
+    that the next run of exactly n backticks in the same paragraph closes (a run after a
+    backslash opens none). Linear in the number of runs, however many stay unclosed."""
+    if "`" not in text:
+        return []
+    runs = [m.span() for m in _BACKTICKS_RE.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for i, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(i)
+    blanks = [m.start() for m in _BLANK_LINE_RE.finditer(text)]
+    spans = []
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        same = by_length[end - start]
+        later = bisect_right(same, i)
+        if text[start - 1 : start] != "\\" and later < len(same):
+            close = runs[same[later]]
+            blank = bisect_right(blanks, end - 1)
+            if blank == len(blanks) or blanks[blank] >= close[0]:
+                spans.append((start, close[1]))
+                i = same[later] + 1
+                continue
+        i += 1
+    return spans
 
 
 def _matching_brackets(text: str) -> dict[int, int]:

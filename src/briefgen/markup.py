@@ -117,6 +117,12 @@ def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
                 f"fenced div '{fence.text}' is never closed: add a line ':::' where it ends "
                 "(until then it runs to the end of the file)"
             )
+        elif fence.problem == "text":
+            message = (
+                f"'{fence.text}' is read as text, not as a fence: pandoc cannot read its "
+                'attributes: write them as {.class name="value"} (a value not starting with a '
+                "space, no comma between them)"
+            )
         else:
             message = (
                 f"'{fence.text}' is read as text, not as a fence: leave a blank line before "

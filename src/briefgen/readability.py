@@ -53,16 +53,17 @@ class SyllableMemo:
     LIMIT = 200_000  # distinct words kept; a project's vocabulary is a small part of that
 
     def __init__(self, cache_dir: Path) -> None:
-        from briefgen.cache import code_identity
+        from briefgen.cache import code_identity, read_entry
 
         self.path = cache_dir / self.FILE
         self.code = code_identity()
         self.counts: dict[str, int] = {}
+        payload = read_entry(self.path)  # signed by this user's key, or a miss
         try:
-            stored = json.loads(self.path.read_bytes())
+            stored = json.loads(payload) if payload is not None else {}
             if stored.get("code") == self.code:
                 self.counts = {str(k): int(v) for k, v in stored["words"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             pass
         if len(self.counts) > self.LIMIT:  # words of sections long gone: start afresh
             self.counts = {}

@@ -25,12 +25,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.assemble import MARKING_COLOURS, Assembled, brief_date, template_path
-from briefgen.bibliography import cited_keys, subset
+from briefgen.assemble import (
+    MARKING_COLOURS,
+    Assembled,
+    brief_date,
+    source_date_epoch,
+    template_path,
+)
+from briefgen.bibliography import cited_keys, read_bibliography, subset
+from briefgen.cache import CACHE_DIR, read_entry, write_entry
 from briefgen.claims import READER, pandoc_path
-from briefgen.errors import BriefgenError, RenderError
-from briefgen.files import read_text, sha256, write_atomic
+from briefgen.errors import RenderError
+from briefgen.files import Refused, decode_text, sha256, write_set
 from briefgen.project import Brief, Project
+from briefgen.safety import image_files, sanitise_html
 
 FORMATS = ("pdf", "docx", "html")
 DRAFT = ".draft"  # a draft's outputs are <brief>.draft.pdf ...: never a real output's name
@@ -103,7 +111,7 @@ def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
             READER,
             "--sandbox",
             "--lua-filter",
-            str(template_path(root, "audience.lua")),
+            str(template_path(project, "audience.lua")),
             "--citeproc",
             "--bibliography",
             _brief_bibliography(project, assembled, Path(tmp)),
@@ -111,19 +119,31 @@ def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
             str(project.config.csl),
             "--resource-path",
             str(root),
+            *_fixed_metadata(assembled),
         ]
+
+
+#: Metadata that decides what a brief shows and how it is marked. It is given on pandoc's
+#: command line too, where it outranks any metadata block in the document: a block that
+#: slipped into a section (the check refuses them) still could not change the audience the
+#: audience filter keeps, or the marking.
+FIXED_METADATA = ("briefgen-audience", "marking", "marking-fg", "look")
+
+
+def _fixed_metadata(assembled: Assembled) -> list[str]:
+    return [f"--metadata={key}:{assembled.metadata[key]}" for key in FIXED_METADATA]
 
 
 def _brief_bibliography(project: Project, assembled: Assembled, tmp: Path) -> str:
     """The bibliography citeproc gets: only the entries the brief may cite, written to
     ``tmp`` (the same output, less to read), or the project's file when it cannot be cut."""
     whole = project.rel(project.config.bibliography)
+    try:  # bounded, before pandoc is given the file (a rendering may start ahead of the check)
+        text = decode_text(read_bibliography(project.root, project.config.bibliography))
+    except (Refused, OSError, UnicodeDecodeError):
+        raise RenderError(f"{whole}: cannot be read: run 'briefgen check' to see why") from None
     if "nocite" in assembled.markdown:  # entries listed without being cited
         return whole
-    try:
-        text = read_text(project.config.bibliography)
-    except (OSError, UnicodeDecodeError):
-        return whole  # the check has reported it
     part = subset(text, cited_keys(assembled.markdown))
     if part is None:
         return whole
@@ -138,9 +158,9 @@ def render_typst(project: Project, assembled: Assembled, timestamp: int | None =
     root = project.root
     with _reading(project, assembled) as args:
         for name in _format_filters(assembled):
-            args += ["--lua-filter", str(template_path(root, name))]
+            args += ["--lua-filter", str(template_path(project, name))]
         args += ["--to", "typst-citations", "--standalone"]
-        args += ["--template", str(template_path(root, "brief.typst"))]
+        args += ["--template", str(template_path(project, "brief.typst"))]
         args += [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
         return run_pandoc(args, assembled.markdown, root, timestamp)
 
@@ -192,11 +212,12 @@ def render_office(
     the DOCX gets its marking stamped."""
     root = project.root
     paper = "" if assembled.look == "ministerial" else "1"  # a contents list, numbered sections
-    filters = "\n".join(str(template_path(root, name)) for name in _format_filters(assembled))
-    with _reading(project, assembled) as args:
+    filters = "\n".join(str(template_path(project, name)) for name in _format_filters(assembled))
+    with contextlib.ExitStack() as stack:
+        args = stack.enter_context(_reading(project, assembled))
         args += [
             "--to",
-            str(template_path(root, "outputs.lua")),
+            str(template_path(project, "outputs.lua")),
             "--variable",
             f"briefgen-formats={' '.join(formats)}",
             "--variable",
@@ -208,11 +229,18 @@ def render_office(
             "--output",
             "-",
         ]
+        if "![" in assembled.markdown:  # no image without one
+            listing = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "media"
+            media = image_files(project.root)
+            listing.write_text("".join(f"{rel}\t{path}\n" for rel, path in media.items()))
+            args += ["--variable", f"briefgen-media={listing}"]
         if "html" in formats:
-            args += ["--variable", f"briefgen-html={template_path(root, 'brief.html')}"]
+            args += ["--variable", f"briefgen-html={template_path(project, 'brief.html')}"]
         if "docx" in formats:
-            args += ["--reference-doc", str(template_path(root, "reference.docx"))]
+            args += ["--reference-doc", str(template_path(project, "reference.docx"))]
         results = _unpack(run_pandoc(args, assembled.markdown, root, timestamp))
+    if "html" in results:
+        results["html"] = sanitise_html(results["html"])
     if "docx" in results:
         marking = str(assembled.metadata["marking"])
         draft = is_draft(assembled)
@@ -288,34 +316,79 @@ def build_key(project: Project, assembled: Assembled) -> str:
     h = hashlib.sha256()
     parts = [
         assembled.markdown.encode("utf-8"),
-        project.config.bibliography.read_bytes(),
+        _bibliography_bytes(project),
         project.config.csl.read_bytes(),
     ]
-    parts += [template_path(project.root, name).read_bytes() for name in TEMPLATE_FILES]
+    parts += [template_path(project, name).read_bytes() for name in TEMPLATE_FILES]
     parts.append(f"{__version__}/{pandoc_version()}/{typst_version()}".encode())
     for part in parts:
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 
 
-def up_to_date(
-    outdir: Path, brief: Brief, key: str, formats: Iterable[str], draft: bool = False
-) -> bool:
-    """Whether every requested output exists, unchanged, from a build with this key."""
-    stem = output_stem(brief.name, draft)
+def _bibliography_bytes(project: Project) -> bytes:
+    """The bibliography as the check reads it; one the check refuses (too large, not a
+    regular file, gone) is never read whole, and counts in a key by a marker."""
     try:
-        manifest = json.loads((outdir / f"{stem}.manifest.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    if manifest.get("build_key") != key or manifest.get("draft") is not draft:
-        return False
-    outputs = manifest.get("outputs", {})
+        return read_bibliography(project.root, project.config.bibliography)
+    except (Refused, OSError):
+        return b"\0refused"
+
+
+def up_to_date(
+    project: Project,
+    outdir: Path,
+    brief: Brief,
+    key: str,
+    formats: Iterable[str],
+    draft: bool = False,
+) -> bool:
+    """Whether every requested output exists, unchanged, from a build with this key, as this
+    machine's own record says (``build_record``): outputs and a manifest that came with the
+    checkout, or were edited by hand, are never taken for a build."""
+    stem = output_stem(brief.name, draft)
+    recorded = _recorded_outputs(project, outdir, stem, key)
     for fmt in formats:
         path = outdir / f"{stem}.{fmt}"
-        recorded = outputs.get(path.name)
-        if recorded is None or not path.is_file() or sha256(path.read_bytes()) != recorded:
+        if path.name not in recorded or _digest(path) != recorded[path.name]:
             return False
     return True
+
+
+RECORD_DIR = "built-1"
+
+
+def build_record(project: Project, outdir: Path, stem: str) -> Path:
+    """Where this machine records what a build wrote: in the project's cache (signed with
+    the user's key, so a record that came with a checkout does not verify), one file per
+    output directory and stem."""
+    where = f"{outdir.resolve()}\0{stem}".encode()
+    name = hashlib.sha256(where).hexdigest()
+    return project.root / CACHE_DIR / RECORD_DIR / f"{name}.json"
+
+
+def _recorded_outputs(project: Project, outdir: Path, stem: str, key: str) -> dict[str, str]:
+    """The outputs (name -> SHA-256) the last build of ``stem`` into ``outdir`` wrote, if it
+    had this build key; else nothing."""
+    data = read_entry(build_record(project, outdir, stem))
+    try:
+        record = json.loads(data) if data is not None else {}
+    except ValueError:
+        return {}
+    outputs = record.get("outputs") if isinstance(record, dict) else None
+    if record.get("build_key") != key or not isinstance(outputs, dict):
+        return {}
+    return {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _digest(path: Path) -> str | None:
+    """SHA-256 of an output file, or None when it is not one (missing, a link, a device)."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return sha256(path.read_bytes())
+    except OSError:
+        return None
 
 
 class Cancelled(Exception):
@@ -339,8 +412,8 @@ def render_outputs(
     the brief: what has not started yet raises Cancelled instead).
     """
     formats = [f for f in FORMATS if f in set(formats)]
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    timestamp = int(epoch) if epoch.isdigit() else dt_timestamp(brief_date(brief))
+    epoch = source_date_epoch()
+    timestamp = epoch if epoch is not None else dt_timestamp(brief_date(brief))
     office = [f for f in formats if f in ("docx", "html")]
 
     def pdf() -> dict[str, bytes]:
@@ -376,44 +449,45 @@ def write_outputs(
     claims: dict[str, int],
     key: str,
 ) -> BuildOutput:
-    """Write rendered outputs (atomically), then the manifest that records them; a draft's
+    """Write rendered outputs and the manifest that records them as one set (outputs first,
+    the manifest last: files.write_set), then this machine's record of the build. A draft's
     go to ``<brief>.draft.*`` beside the real ones, never over them."""
     stem = output_stem(brief.name, is_draft(assembled))
-    outputs: dict[str, Path] = {}
-    for fmt, data in results.items():
-        path = outdir / f"{stem}.{fmt}"
-        try:
-            write_atomic(path, data)
-        except OSError as exc:
-            raise RenderError(f"cannot write {path}: {exc.strerror}") from None
-        outputs[fmt] = path
     manifest = outdir / f"{stem}.manifest.json"
     document = manifest_document(project, brief, assembled, claims, results)
     document["build_key"] = key
     hashes = {f"{stem}.{fmt}": sha256(data) for fmt, data in results.items()}
-    document["outputs"] = dict(sorted({**_kept_outputs(manifest, key, outdir), **hashes}.items()))
-    write_atomic(manifest, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
-    return BuildOutput(brief.name, outputs, manifest)
-
-
-def _kept_outputs(manifest: Path, key: str, outdir: Path) -> dict[str, str]:
-    """Outputs of other formats from an earlier build of the same inputs, still on disk."""
+    kept = _recorded_outputs(project, outdir, stem, key)  # other formats of the same build
+    kept = {name: d for name, d in kept.items() if _digest(outdir / name) == d}
+    document["outputs"] = dict(sorted({**kept, **hashes}.items()))
+    files = [(f"{stem}.{fmt}", data) for fmt, data in results.items()]
+    files.append((manifest.name, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()))
     try:
-        old = json.loads(manifest.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if old.get("build_key") != key:
-        return {}
-    return {
-        name: digest
-        for name, digest in old.get("outputs", {}).items()
-        if (outdir / name).is_file() and sha256((outdir / name).read_bytes()) == digest
-    }
+        write_set(outdir, files, stem)
+    except OSError as exc:
+        raise RenderError(f"cannot write to {outdir}: {exc.strerror or exc}") from None
+    record = {"build_key": key, "outputs": document["outputs"]}
+    write_entry(build_record(project, outdir, stem), json.dumps(record).encode("utf-8"))
+    outputs = {fmt: outdir / f"{stem}.{fmt}" for fmt in results}
+    return BuildOutput(brief.name, outputs, manifest)
 
 
 def dt_timestamp(date: dt.date) -> int:
     """Midnight UTC of a date, as the PDF's creation timestamp."""
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC).timestamp())
+
+
+def _input_hash(project: Project, path: Path) -> str:
+    """An input's hash for the manifest (the bibliography read as the check reads it); an
+    input gone or refused since the check is an error, not a crash (e.g. under watch)."""
+    try:
+        if path == project.config.bibliography:
+            return sha256(read_bibliography(project.root, path))
+        return sha256(path.read_bytes())
+    except (Refused, OSError):
+        raise RenderError(
+            f"{project.rel(path)} changed while the brief was built: build again"
+        ) from None
 
 
 def manifest_document(
@@ -432,7 +506,7 @@ def manifest_document(
         "draft": is_draft(assembled),  # verify refuses a draft
         "audience": brief.audience,
         "marking": assembled.metadata["marking"],
-        "inputs": {project.rel(p): sha256(p.read_bytes()) for p in inputs},
+        "inputs": {project.rel(p): _input_hash(project, p) for p in inputs},
         "tools": {
             "briefgen": __version__,
             "pandoc": pandoc_version(),
@@ -443,58 +517,3 @@ def manifest_document(
         "outputs": {f"{stem}.{fmt}": sha256(data) for fmt, data in sorted(results.items())},
     }
 
-
-def verify_output(project: Project, output: Path) -> list[str]:
-    """What no longer matches between an output, its manifest and the project's inputs.
-
-    An empty list means the file is exactly what the recorded inputs built. A draft is never
-    verified: it raises BriefgenError.
-    """
-    name = output.name.rsplit(".", 1)[0]
-    if name.endswith(DRAFT):
-        raise _draft_output(output)
-    manifest_path = output.with_name(f"{name}.manifest.json")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RenderError(
-            f"{manifest_path}: no manifest beside the output: build it again"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise RenderError(f"{manifest_path}: unreadable manifest ({exc})") from None
-    if manifest.get("draft") is True:
-        raise _draft_output(output)
-    problems = []
-    if manifest.get("draft") is not False:  # an older briefgen's manifest: it may be a draft
-        problems.append(f"{manifest_path.name} does not say whether it is a draft: build again")
-    recorded = manifest.get("outputs", {}).get(output.name)
-    if recorded is None:
-        problems.append(f"{output.name} is not among the outputs the manifest records")
-    elif not output.is_file():
-        problems.append(f"{output} is missing")
-    elif sha256(output.read_bytes()) != recorded:
-        problems.append(f"{output.name} was changed after it was built")
-    for rel, digest in sorted(manifest.get("inputs", {}).items()):
-        path = project.root / rel
-        if not path.is_file():
-            problems.append(f"{rel} no longer exists")
-        elif sha256(path.read_bytes()) != digest:
-            problems.append(f"{rel} changed since the build")
-    brief = project.briefs.get(str(manifest.get("brief")))
-    if brief is not None:
-        now = {
-            project.rel(project.sections[s].path) for s in brief.sections if s in project.sections
-        }
-        added = now - set(manifest.get("inputs", {}))
-        problems.extend(f"{rel} was added to the brief since the build" for rel in sorted(added))
-    tools = {"briefgen": __version__, "pandoc": pandoc_version(), "typst": typst_version()}
-    for tool, version in tools.items():
-        if manifest.get("tools", {}).get(tool) != version:
-            problems.append(
-                f"built with {tool} {manifest.get('tools', {}).get(tool)}, now {version}"
-            )
-    return problems
-
-
-def _draft_output(output: Path) -> BriefgenError:
-    return BriefgenError(f"{output} is a draft: drafts are not verified; build without --draft")

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from posixpath import normpath
 
 from briefgen.claims import FileScan
 from briefgen.files import inside
 from briefgen.findings import Finding
+from briefgen.locate import Locator, blanked, code_spans
 from briefgen.markup import AUDIENCE_ATTRIBUTES, near_attribute
+from briefgen.project import LANGUAGE_TAG_RE
 
 LINK_SCHEMES = ("http", "https", "mailto")
 ALLOWED_ATTRIBUTES = frozenset((*AUDIENCE_ATTRIBUTES, "lang", "dir", "title", "width", "height"))
@@ -57,6 +60,40 @@ def unsafe_findings(rel: str, scan: FileScan, root: Path | None = None) -> list[
     return out
 
 
+_ATTRIBUTES_RE = re.compile(r"\{[^{}\n]*\}")
+_LANG_RE = re.compile(r"""(?<![\w:-])lang=(?:"([^"]*)"|'([^']*)'|([^\s}"']*))""")
+
+
+def language_findings(rel: str, source: str, body_offset: int) -> list[Finding]:
+    """A ``lang=`` on a div, span or heading whose value is not a language tag: pandoc
+    reads ``lang=english``, typst refuses the PDF ("expected two or three letter language
+    code"). Read from the source (outside code), where the value is."""
+    if source.find("lang=", body_offset) < 0:
+        return []
+    locator = Locator(source, body_offset)
+    text = blanked(source, [(0, body_offset), *locator.code_blocks()])
+    text = blanked(text, code_spans(text))
+    out: list[Finding] = []
+    for braces in _ATTRIBUTES_RE.finditer(text, body_offset):
+        for m in _LANG_RE.finditer(braces.group()):
+            value = next(v for v in m.groups() if v is not None)
+            if LANGUAGE_TAG_RE.fullmatch(value):
+                continue
+            line, column = locator.position(braces.start() + m.start())
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            out.append(
+                Finding(
+                    rel,
+                    line,
+                    column,
+                    "raw-content",
+                    f"lang='{shown}' is not a language tag: write one such as en-GB or fr",
+                    value,
+                )
+            )
+    return out
+
+
 def link_problem(url: str) -> str | None:
     """Why a link target is refused, or None."""
     plain = _INVISIBLE_RE.sub("", url)
@@ -70,6 +107,38 @@ def link_problem(url: str) -> str | None:
         f"link target '{shown}' is not allowed in sections: a link goes to an http, https "
         "or mailto address, or to a #section of the brief"
     )
+
+
+IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp"})
+IMAGE_LIMIT = 64 * 1024 * 1024  # bytes of one image file
+_IMAGE_COUNT_LIMIT = 10_000
+
+
+def image_files(root: Path) -> dict[str, Path]:
+    """The image files a brief may show: by path relative to the project, each a regular
+    file inside the project (links resolved) with an image extension and of at most
+    IMAGE_LIMIT bytes. Hidden directories (.git, the cache) are not searched. The DOCX and
+    HTML writer reads these and nothing else (templates/outputs.lua)."""
+    found: dict[str, Path] = {}
+    base = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.rpartition(".")[2].lower() not in IMAGE_EXTENSIONS:
+                continue
+            path = Path(dirpath, name)
+            rel = path.relative_to(base).as_posix()
+            if "\t" in rel or "\n" in rel or not inside(base, path):
+                continue
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(status.st_mode) and status.st_size <= IMAGE_LIMIT:
+                found[rel] = path.resolve()
+            if len(found) >= _IMAGE_COUNT_LIMIT:
+                return found
+    return found
 
 
 def image_problem(src: str, root: Path | None = None) -> str | None:
@@ -88,4 +157,54 @@ def image_problem(src: str, root: Path | None = None) -> str | None:
             f"image '{src[:60]}' is outside the project: keep images inside it and give "
             "their path relative to it (images/figure.png)"
         )
+    extension = plain.rpartition("/")[2].rpartition(".")[2].lower()
+    if "." not in plain.rpartition("/")[2] or extension not in IMAGE_EXTENSIONS:
+        return (
+            f"image '{src[:60]}' is not an image file: an image is a "
+            f"{', '.join('.' + e for e in sorted(IMAGE_EXTENSIONS))} file inside the project"
+        )
+    if root is not None and not (root / plain).is_file():
+        return f"image '{src[:60]}' is not a file in the project: check the path"
     return None
+
+
+# --------------------------------------------------------------------------- HTML output
+
+#: What the body of an HTML output may hold after pandoc: the tags pandoc writes for prose,
+#: tables, figures, footnotes and citations, and briefgen's template's own.
+HTML_TAGS = frozenset({"main", "section", "tfoot", "figure", "figcaption"})
+HTML_GENERIC = frozenset({"class", "id", "role", "lang", "dir", "title"})
+HTML_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "style"},
+    "ol": {"start", "type"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "col": {"span", "style"},
+}
+_BODY_RE = re.compile(rb"(<body[^>]*>)(.*)(</body>)", re.S)
+
+
+def sanitise_html(document: bytes) -> bytes:
+    """The HTML output with its body passed through nh3 (the ammonia sanitiser), as defence
+    in depth behind the check: only known tags and attributes, links to http, https, mailto
+    or within the page, no script, no event handler, no style but widths and alignment.
+    The head is briefgen's template's, with every value pandoc escaped."""
+    import nh3
+
+    match = _BODY_RE.search(document)
+    if match is None:
+        raise ValueError("an HTML output without a body")
+    attributes = {tag: set(names) for tag, names in HTML_ATTRIBUTES.items()}
+    attributes["*"] = set(HTML_GENERIC)
+    body = nh3.clean(
+        match.group(2).decode("utf-8"),
+        tags=set(nh3.ALLOWED_TAGS | HTML_TAGS),
+        attributes=attributes,
+        generic_attribute_prefixes={"data-", "aria-"},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+        filter_style_properties={"width", "height", "text-align", "vertical-align"},
+    )
+    return document[: match.start(2)] + body.encode("utf-8") + document[match.end(2) :]

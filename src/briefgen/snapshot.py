@@ -14,7 +14,9 @@ also stores its whole result, keyed by everything a check reads:
   libraries the check uses (by size and modification time), and pandoc's binary.
 
 Any difference is a miss, and a miss runs the full check. One entry is kept per set of
-brief names, under ``.briefgen-cache/check-1/``; the directory is safe to delete.
+brief names, under ``.briefgen-cache/check-1/``; the directory is safe to delete. An entry
+is read only if this user's key signed it (:func:`briefgen.cache.read_entry`), so a
+snapshot that came with the project cannot pass a check.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from briefgen.cache import CACHE_DIR, code_identity, enabled, write_entry
+from briefgen.bibliography import MAX_BIBLIOGRAPHY_BYTES
+from briefgen.cache import CACHE_DIR, code_identity, enabled, read_entry, write_entry
 from briefgen.files import Refused, read_inside
 from briefgen.findings import Finding
 from briefgen.project import BRIEFS_DIR, CONFIG_FILE, MAX_SECTION_BYTES, SECTIONS_DIR, Config
@@ -43,7 +46,9 @@ def _key(root: Path, config: Config, names: Sequence[str], readability: bool) ->
 
     add("format", f"{FORMAT}/{code_identity()}/{readability}/{list(names)}".encode())
     for path in (root / CONFIG_FILE, config.bibliography, config.csl):
-        add(str(path), path.read_bytes() if path.is_file() else b"<missing>")
+        exists = path.is_file()
+        add(str(path), _content(root, path, MAX_BIBLIOGRAPHY_BYTES) if exists else b"<missing>")
+    add("templates/", b"dir" if (root / "templates").is_dir() else b"none")  # a warning's
     for directory in (root / BRIEFS_DIR, root / SECTIONS_DIR):
         entries = sorted(os.scandir(directory), key=lambda e: e.name) if directory.is_dir() else []
         add(f"listing {directory}", "\n".join(e.name for e in entries).encode())
@@ -53,12 +58,12 @@ def _key(root: Path, config: Config, names: Sequence[str], readability: bool) ->
     return h.hexdigest()
 
 
-def _content(root: Path, path: Path) -> bytes:
+def _content(root: Path, path: Path, limit: int = MAX_SECTION_BYTES) -> bytes:
     """A file's bytes, read as the loader reads them (inside the project, a regular file,
     bounded); for a file the loader refuses, its size and time, so that a huge or special
     file is never read whole for a key and any change to it is still a miss."""
     try:
-        return read_inside(root, path, MAX_SECTION_BYTES)
+        return read_inside(root, path, limit)
     except (Refused, OSError):
         try:
             status = os.stat(path)
@@ -87,13 +92,16 @@ class Snapshot:
         """The stored result of the same check over the same inputs, if there is one."""
         if self.key is None:
             return None
+        payload = read_entry(self.path)  # signed by this user's key, or a miss
+        if payload is None:
+            return None
         try:
-            data = json.loads(self.path.read_bytes())
+            data = json.loads(payload)
             if data.get("key") != self.key:
                 return None
             findings = [Finding(*f) for f in data["findings"]]
             return findings, dict(data["summary"]), dict(data["briefs"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (AttributeError, ValueError, KeyError, TypeError):
             return None
 
     def store(self, result: Stored) -> None:

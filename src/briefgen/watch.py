@@ -13,19 +13,36 @@ Changes = Iterable[object]  # one item per batch of file changes
 
 
 def watched_paths(root: Path) -> list[Path]:
-    paths = [root / "briefgen.yaml", root / "briefs"]
-    paths += [p for p in (root / "references.bib", root / "templates") if p.exists()]
-    return paths
+    """The files and folders whose changes rebuild (with any .bib or .csl file: see
+    ``relevant``), whether they exist yet or not."""
+    return [root / "briefgen.yaml", root / "briefs", root / "templates"]
+
+
+def relevant(root: Path, path: Path) -> bool:
+    """Whether a change to ``path`` can change a build: briefgen.yaml, anything in briefs/
+    or templates/, a bibliography or a CSL style; never a hidden or temporary file (the
+    cache, an editor's swap file), nor an output."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        return False
+    if any(part.startswith(".") for part in rel.parts) or rel.name.endswith(("~", ".tmp", ".swp")):
+        return False
+    if rel.suffix in (".bib", ".csl"):
+        return True
+    return any(path == p or p in path.parents for p in watched_paths(root))
 
 
 def file_changes(root: Path) -> Changes:
+    """Batches of relevant changes. The project folder is watched as a whole, so that a
+    file created once watching has begun is seen too: a bibliography deleted and written
+    again, a templates/ folder added (a watch on a file itself ends when it is deleted)."""
     import watchfiles
 
-    def relevant(_change: object, path: str) -> bool:
-        name = Path(path).name
-        return not name.startswith(".") and not name.endswith(("~", ".tmp", ".swp"))
+    def keep(_change: object, path: str) -> bool:
+        return relevant(root, Path(path))
 
-    return watchfiles.watch(*watched_paths(root), watch_filter=relevant, raise_interrupt=False)
+    return watchfiles.watch(root, watch_filter=keep, raise_interrupt=False)
 
 
 def watch(

@@ -76,6 +76,6 @@ def test_an_impossible_source_date_epoch_is_an_error_not_a_crash(
     result = invoke(["build", "note", "--to", "html", "--project", str(root)])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "briefgen: SOURCE_DATE_EPOCH=99999999999999 is not a date briefgen can use: give the "
-        "seconds since 1970 of a date before the year 10000, or unset it"
+        "briefgen: SOURCE_DATE_EPOCH='99999999999999' is not a date briefgen can use: give the "
+        "seconds since 1970 of a date up to 2107-12-31, or unset it"
     )
