@@ -1105,6 +1105,25 @@ def load_project(root: Path) -> Project:
     return Project(root, config, sections, briefs, tuple(findings))
 
 
+def _overrides(own: Path, default: Path) -> bool:
+    """Whether a file in ``own`` would change a build: a template name briefgen knows
+    whose content differs from briefgen's own (a copy of the defaults changes nothing)."""
+    if own.resolve() == default.resolve():
+        return False
+    for path in own.iterdir():
+        theirs = default / path.name
+        if not theirs.is_file():
+            continue  # not a template briefgen looks up
+        try:
+            if path.stat().st_size != theirs.stat().st_size:
+                return True
+            if read_inside(own, path, 4 * 2**20) != theirs.read_bytes():
+                return True
+        except (OSError, Refused):
+            return True
+    return False
+
+
 def _templates_not_used(root: Path, config: Config) -> list[Finding]:
     """A templates/ directory that briefgen.yaml does not opt in to is not used: say so,
     rather than let its owner wonder why the outputs ignore it."""
@@ -1113,7 +1132,7 @@ def _templates_not_used(root: Path, config: Config) -> list[Finding]:
     own = root / "templates"
     if config.templates is not None or not own.is_dir():
         return []
-    if own.resolve() == default_templates().resolve():  # briefgen's own source checkout
+    if not _overrides(own, default_templates()):  # e.g. briefgen's own source checkout
         return []
     return [
         Finding(

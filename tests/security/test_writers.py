@@ -8,6 +8,7 @@ when briefgen.yaml opts in, never for a build the check refuses, and Jinja runs 
 
 from __future__ import annotations
 
+import shutil
 import struct
 import zipfile
 import zlib
@@ -312,3 +313,14 @@ def test_a_metadata_block_past_the_check_cannot_change_audience_or_marking(
     html = render_office(proj, assembled, ["html"])["html"].decode("utf-8")
     assert "RESTRICTED-91c3" not in html
     assert "TLP:GREEN" in html and "TLP:RED" not in html
+
+
+def test_a_copy_of_briefgens_own_templates_is_not_reported(project: Copy) -> None:
+    """Unchanged copies override nothing (briefgen's own repository is such a project when
+    installed without -e): no templates-not-used warning."""
+    root = project("basic")
+    default = Path(__file__).resolve().parents[2] / "templates"
+    shutil.copytree(default, root / "templates")
+    result = invoke(["check", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "templates-not-used" not in result.output
