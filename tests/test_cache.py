@@ -9,6 +9,7 @@ import pytest
 import briefgen.cache as cache
 from briefgen.check import check
 from briefgen.project import load_project
+from tests.conftest import invoke
 
 
 @pytest.fixture
@@ -81,10 +82,13 @@ def test_corrupt_entries_are_misses_and_the_cache_can_be_deleted(
 
 
 def test_cache_can_be_turned_off(project, counted: list[int], monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
     root = project("basic")
-    findings(root)
-    findings(root)
+    for _ in range(2):
+        check(load_project(root, use_cache=False), use_cache=False)
+    assert counted == [2, 2]
+    assert not (root / ".briefgen-cache").exists()
+    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")  # the CLI's switch, read by Settings
+    assert invoke(["check", "--project", str(root)]).exit_code == 0
     assert not (root / ".briefgen-cache").exists()
 
 

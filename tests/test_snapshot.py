@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import briefgen.cli as cli
+import briefgen.app as app
 from tests.conftest import invoke
 
 
@@ -16,13 +16,13 @@ from tests.conftest import invoke
 def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     """The brief names of every full check the CLI runs (a snapshot hit runs none)."""
     calls: list[tuple[str, ...]] = []
-    real = cli._run_check
+    real = app.run_check
 
-    def spy(project, briefs, readability):  # type: ignore[no-untyped-def]
-        calls.append(briefs)
-        return real(project, briefs, readability)
+    def spy(project, briefs=(), **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(tuple(briefs))
+        return real(project, briefs, **kwargs)
 
-    monkeypatch.setattr(cli, "_run_check", spy)
+    monkeypatch.setattr(app, "run_check", spy)
     monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
     return calls
 
@@ -86,16 +86,16 @@ def test_other_briefs_or_code_are_other_entries(project, runs, monkeypatch) -> N
 def test_a_file_saved_during_the_check_is_seen_next_time(project, runs, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     root = project("basic")
     section = root / "briefs/sections/cooperation.md"
-    real = cli._run_check
+    real = app.run_check
 
-    def slow_editor(project, briefs, readability):  # type: ignore[no-untyped-def]
-        result = real(project, briefs, readability)
+    def slow_editor(project, briefs=(), **kwargs):  # type: ignore[no-untyped-def]
+        result = real(project, briefs, **kwargs)
         _append(section, "\nA claim saved while the check ran.\n")
         return result
 
-    monkeypatch.setattr(cli, "_run_check", slow_editor)
+    monkeypatch.setattr(app, "run_check", slow_editor)
     assert check(root)[0] == 0
-    monkeypatch.setattr(cli, "_run_check", real)
+    monkeypatch.setattr(app, "run_check", real)
     code, out = check(root)
     assert code == 1
     assert "claim has no citation" in out

@@ -7,7 +7,6 @@ as a finished value, so ``{{`` in prose stays prose.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -20,9 +19,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen.claims import prefix_footnotes
-from briefgen.errors import ConfigError, RenderError
+from briefgen.errors import RenderError
 from briefgen.files import inside
-from briefgen.project import OUTPUT_DATES, Brief, Project, Section
+from briefgen.project import Brief, Project, Section
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # In a source checkout (editable install) the templates live at the top of the repository.
@@ -103,31 +102,19 @@ def _environment(dirs: tuple[Path, ...], root: Path) -> jinja2.Environment:
     )
 
 
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH in seconds, None when unset or empty. Anything but a whole number
-    of seconds within OUTPUT_DATES is an error: it is never ignored in silence (the build
-    would not be the reproducible one asked for) nor handed on to pandoc or typst."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return None
-    last = dt.datetime.combine(OUTPUT_DATES[1], dt.time.max, dt.UTC).timestamp()
-    if re.fullmatch(r"[0-9]{1,15}", epoch) and int(epoch) <= last:
-        return int(epoch)
-    shown = epoch if len(epoch) <= 24 else epoch[:21] + "..."
-    raise ConfigError(
-        f"SOURCE_DATE_EPOCH={shown!r} is not a date briefgen can use: give the seconds since "
-        f"1970 of a date up to {OUTPUT_DATES[1].isoformat()}, or unset it"
-    )
-
-
-def brief_date(brief: Brief, today: dt.date | None = None) -> dt.date:
-    """SOURCE_DATE_EPOCH, else the brief's date:, else today (reproducible builds)."""
-    epoch = source_date_epoch()
+def brief_date(brief: Brief, epoch: int | None = None, today: dt.date | None = None) -> dt.date:
+    """The date a build stamps: SOURCE_DATE_EPOCH's (``epoch``, from Settings), else the
+    brief's date:, else today (reproducible builds)."""
     if epoch is not None:
         return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
     if brief.date is not None:
         return brief.date
     return today or dt.date.today()
+
+
+def midnight(date: dt.date) -> int:
+    """Midnight UTC of a date, as the outputs' creation timestamp."""
+    return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC).timestamp())
 
 
 def format_date(date: dt.date) -> str:
@@ -139,6 +126,7 @@ class Assembled:
     markdown: str  # the whole document, YAML metadata block first
     metadata: dict[str, object]
     look: str  # "paper" or "ministerial"
+    timestamp: int = 0  # the outputs' creation time: SOURCE_DATE_EPOCH or the date's midnight
 
 
 @dataclass(frozen=True)
@@ -154,11 +142,14 @@ def assemble(
     brief: Brief,
     marking: str,
     draft: Mapping[str, Iterable[DraftMark]] | None = None,
+    epoch: int | None = None,
 ) -> Assembled:
+    """The brief as one Markdown document for its audience under ``marking``; ``draft``
+    marks uncited sentences, ``epoch`` (SOURCE_DATE_EPOCH) fixes the date."""
     config = project.config
     audience = config.audiences[brief.audience]
     sections = [project.sections[sid] for sid in brief.sections if sid in project.sections]
-    date = brief_date(brief)
+    date = brief_date(brief, epoch)
     look = audience.template
     title = " ".join(brief.title.split())
     short = title if len(title) <= 48 else title[:47].rstrip() + "…"
@@ -222,7 +213,8 @@ def assemble(
         )
         raise RenderError(f"{where}template error: {exc}") from None
     header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True, width=10_000)
-    return Assembled(f"---\n{header}---\n\n{body}", metadata, look)
+    timestamp = epoch if epoch is not None else midnight(date)
+    return Assembled(f"---\n{header}---\n\n{body}", metadata, look, timestamp)
 
 
 # ASCII punctuation that Markdown reads as markup (raw HTML, citations, links, emphasis, ...):

@@ -80,11 +80,16 @@ def build_briefs(
     progress: Callable[[str], None] | None = None,
     force: bool = False,
     scan_progress: Progress | None = None,
+    *,
+    epoch: int | None = None,
+    use_cache: bool = True,
 ) -> BuildOutcome:
     """Check, then build each brief whose outputs are missing or stale (all with force).
 
     Errors refuse the build (``refusing``: a draft's, all but uncited claims and unknown
     keys); then nothing is written and the outcome's ``refused`` lists those errors.
+
+    ``epoch`` is SOURCE_DATE_EPOCH (Settings.epoch): every output's date and timestamp.
 
     Rendering does not wait for the check: each brief is assembled with the marking the
     check is expected to give (``expected_marking``) and rendered while the check parses the
@@ -109,7 +114,7 @@ def build_briefs(
                     continue  # the check refuses it: nothing to assemble
                 if _beyond_limits(project, brief):
                     continue  # pandoc would not finish; the check refuses it first
-                assembled = assemble(project, brief, expected_marking(project, brief), None)
+                assembled = assemble(project, brief, expected_marking(project, brief), None, epoch)
                 key = build_key(project, assembled)
                 future = None
                 if force or not up_to_date(project, outdir, brief, key, formats):
@@ -122,7 +127,14 @@ def build_briefs(
         try:
             # the reading grade is not part of a build (only a reading_level finding is,
             # which the check still computes for the audiences that set one)
-            result = check(project, names, readability=False, progress=scan_progress, jobs=jobs)
+            result = check(
+                project,
+                names,
+                use_cache=use_cache,
+                readability=False,
+                progress=scan_progress,
+                jobs=jobs,
+            )
             refused = refusing(result.findings, draft)
             if refused:
                 cancelled.set()
@@ -154,7 +166,7 @@ def build_briefs(
                 assembled, key, future = guess
             else:  # a draft, or the marking was not the expected one
                 marks = _draft_marks(project, brief, result.scans) if draft else None
-                assembled = assemble(project, brief, stats.marking, marks)
+                assembled = assemble(project, brief, stats.marking, marks, epoch)
                 key, future = build_key(project, assembled), None
             if not force and up_to_date(project, outdir, brief, key, formats, draft):
                 return name, None, f"{name}: up to date"

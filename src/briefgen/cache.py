@@ -65,8 +65,9 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def enabled() -> bool:
-    """Whether to cache: not switched off, and a usable per-user key to sign entries with."""
-    return os.environ.get("BRIEFGEN_NO_CACHE", "") in ("", "0") and _secret() is not None
+    """Whether caching can work: there is a usable per-user key to sign entries with.
+    (Whether it is wanted is the caller's ``use_cache``, from Settings.)"""
+    return _secret() is not None
 
 
 def read_entry(path: Path) -> bytes | None:

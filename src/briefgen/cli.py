@@ -6,21 +6,18 @@ message and an exit code here, in ``main``.
 
 from __future__ import annotations
 
-import contextlib
+import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefgen import __version__
-from briefgen.errors import BriefgenError, ConfigError
-from briefgen.files import inside
+from briefgen import __version__, app
+from briefgen.errors import BriefgenError
+from briefgen.settings import Settings
 
 if TYPE_CHECKING:
     from briefgen.build import BuildOutcome
@@ -118,17 +115,36 @@ class ScanProgress:
             self.bar.__exit__(None, None, None)
 
 
-def _advance(bar: Any, message: str) -> None:
-    """One brief done: the bar moves on and shows its name."""
-    bar.update(1)
-    bar.label = message.split(":")[0]
+class BriefProgress:
+    """Each built brief's line on stderr; with several briefs on a terminal, a progress bar
+    instead that moves on and shows each brief's name."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def plan(self, total: int) -> None:
+        if total > 1 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="building", file=sys.stderr)
+            self.bar.__enter__()
+
+    def __call__(self, message: str) -> None:
+        if self.bar is None:
+            click.echo(message, err=True)
+            return
+        self.bar.update(1)
+        self.bar.label = message.split(":")[0]
+
+    def __enter__(self) -> BriefProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
-def load(project_dir: Path | None) -> Any:
-    from briefgen.project import find_root, load_project
-
-    root = project_dir if project_dir is not None else find_root(Path.cwd())
-    return load_project(root)
+def settings() -> Settings:
+    """The environment's settings, read once per command (main reads them too, for debug)."""
+    return Settings.from_env()
 
 
 def _style(text: str, **kwargs: Any) -> str:
@@ -156,23 +172,13 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
       briefgen check ministers --format json
     """
     from briefgen import report
-    from briefgen.project import find_root, load_config
-    from briefgen.snapshot import Snapshot
 
-    root = project_dir if project_dir is not None else find_root(Path.cwd())
-    readability = fmt == "json"
-    snapshot = None
-    if root.is_dir():  # else load() below says so
-        snapshot = Snapshot(root.resolve(), load_config(root.resolve()), briefs, readability)
-    stored = snapshot.lookup() if snapshot is not None else None
-    if stored is None:
-        stored = _run_check(load(root), briefs, readability)
-        if snapshot is not None:
-            snapshot.store(stored)
-    findings, summary, briefs_extra = stored
+    env = settings()
+    with ScanProgress() as progress:
+        result = app.check(project_dir, briefs, env, readability=fmt == "json", progress=progress)
+    findings, summary = list(result.findings), result.summary
     if fmt == "json":
-        extra = {"briefs": briefs_extra}
-        click.echo(report.as_json(findings, summary, extra))
+        click.echo(report.as_json(findings, summary, {"briefs": result.briefs}))
     elif fmt == "sarif":
         click.echo(report.as_sarif(findings))
     elif fmt == "github":
@@ -181,31 +187,9 @@ def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | N
             click.echo(text)
         click.echo(report.summary_line(summary), err=True)
     else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        colour = sys.stdout.isatty() and env.colour
         click.echo(report.as_text(findings, summary, _style if colour else None), color=colour)
-    failed = summary["errors"] > 0 or (strict and summary["warnings"] > 0)
-    sys.exit(1 if failed else 0)
-
-
-def _run_check(
-    project: Any, briefs: tuple[str, ...], readability: bool
-) -> tuple[list[Any], dict[str, int], dict[str, Any]]:
-    """Findings, summary and per-brief figures of a full check."""
-    from briefgen.check import check as run_check
-
-    with ScanProgress() as progress:
-        result = run_check(project, briefs, readability=readability, progress=progress)
-    stats = {
-        name: {
-            "audience": s.audience,
-            "marking": s.marking,
-            "words": s.words,
-            "reading_grade": s.reading_grade,
-            "sections": dict(s.section_words),
-        }
-        for name, s in sorted(result.briefs.items())
-    }
-    return result.findings, result.summary(result.bibliography.keys), stats
+    sys.exit(1 if result.failed(strict) else 0)
 
 
 # --------------------------------------------------------------------------- build
@@ -263,34 +247,22 @@ def build(
       briefgen build --all
       briefgen build ministers --to pdf -o out/
     """
-    from briefgen.build import build_briefs
-
     wanted = _formats(formats)
     if all_briefs and briefs:
         raise click.UsageError("give brief names or --all, not both")
     if not all_briefs and not briefs:
         raise click.UsageError("name the briefs to build, or pass --all")
-    project = load(project_dir)
-    if no_project_templates:
-        project = replace(project, config=replace(project.config, templates=None))
-    names = sorted(project.briefs) if all_briefs else list(briefs)
-    if all_briefs and not names:
-        raise ConfigError(
-            f"no briefs in {project.root / 'briefs'}: add one with 'briefgen new brief NAME'"
-        )
-    outdir = output if output is not None else project.root / "build"
-    if output is None and not inside(project.root, outdir):
-        raise ConfigError(
-            "build/ is a link to a directory outside the project: remove the link, or name "
-            "the directory to write to with -o"
-        )
-
-    with ScanProgress() as scanning, contextlib.ExitStack() as stack:
-        progress: Callable[[str], None] = partial(click.echo, err=True)
-        if sys.stderr.isatty() and len(names) > 1:
-            bar = click.progressbar(length=len(names), label="building", file=sys.stderr)
-            progress = partial(_advance, stack.enter_context(bar))
-        outcome = build_briefs(project, names, wanted, outdir, draft, progress, force, scanning)
+    request = app.BuildRequest(
+        briefs=briefs,
+        every_brief=all_briefs,
+        formats=tuple(wanted),
+        outdir=output,
+        draft=draft,
+        force=force,
+        project_templates=not no_project_templates,
+    )
+    with ScanProgress() as scanning, BriefProgress() as progress:
+        outcome = app.build(project_dir, request, settings(), progress, scanning, progress.plan)
     _show_findings(outcome, draft)
     sys.exit(1 if outcome.refused else 0)
 
@@ -302,7 +274,7 @@ def _show_findings(outcome: BuildOutcome, draft: bool) -> None:
     from briefgen.build import refusing
 
     if outcome.findings:
-        colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        colour = sys.stderr.isatty() and settings().colour
         text = report.as_text(outcome.findings, outcome.summary, _style if colour else None)
         click.echo(text, err=True, color=colour)
     if not outcome.refused:
@@ -342,19 +314,13 @@ def list_(fmt: str, project_dir: Path | None) -> None:
       briefgen list
       briefgen list --format json
     """
-    import datetime as dt
-
     from briefgen import catalog
-    from briefgen.build import brief_errors
-    from briefgen.check import check as run_check
 
-    project = load(project_dir)
-    result = run_check(project)
-    data = catalog.catalog(project, result, dt.date.today())
-    click.echo(catalog.as_json(data) if fmt == "json" else catalog.as_text(data))
-    errors = brief_errors(result.findings)
-    _show_brief_errors(errors)
-    sys.exit(1 if errors else 0)
+    listed = app.listing(project_dir, settings(), dt.date.today())
+    text = catalog.as_json(listed.data) if fmt == "json" else catalog.as_text(listed.data)
+    click.echo(text)
+    _show_brief_errors(list(listed.errors))
+    sys.exit(1 if listed.errors else 0)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -382,13 +348,11 @@ def verify(outputs: tuple[Path, ...], rebuild: bool, project_dir: Path | None) -
       briefgen verify build/ministers.pdf
       briefgen verify --rebuild build/ministers.pdf
     """
-    from briefgen.verify import rebuild_output, verify_output
-
-    project = load(project_dir)
     if rebuild:
         failed = False
-        for output in outputs:
-            rebuilt = rebuild_output(project, output)
+        for output, rebuilt in zip(
+            outputs, app.rebuild(project_dir, outputs, settings()), strict=True
+        ):
             failed = failed or not rebuilt.identical
             if rebuilt.refused:
                 click.echo(f"{output}: not rebuilt: the check refuses the brief '{rebuilt.brief}'")
@@ -402,15 +366,14 @@ def verify(outputs: tuple[Path, ...], rebuild: bool, project_dir: Path | None) -
                 click.echo(f"{output}: rebuilt, identical")
         sys.exit(1 if failed else 0)
     stale = False
-    for output in outputs:
-        problems = verify_output(project, output)
-        if problems:
+    for verified in app.verify(project_dir, outputs, settings()):
+        if verified.problems:
             stale = True
-            click.echo(f"{output}: out of date")
-            for problem in problems:
+            click.echo(f"{verified.output}: out of date")
+            for problem in verified.problems:
                 click.echo(f"  {problem}")
         else:
-            click.echo(f"{output}: matches its inputs")
+            click.echo(f"{verified.output}: matches its inputs")
     sys.exit(1 if stale else 0)
 
 
@@ -434,20 +397,12 @@ def watch(
     Example:
       briefgen watch ministers --to pdf,html
     """
-    from briefgen.project import BRIEFS_DIR, find_root
-    from briefgen.watch import watch as run_watch
-
-    root = (project_dir or find_root(Path.cwd())).resolve()
     wanted = _formats(formats)
-    outdir = output if output is not None else root / "build"
-    missing = [n for n in briefs if not (root / BRIEFS_DIR / f"{n}.yaml").is_file()]
-    if missing:  # a typo is not worth watching for (a brief broken mid-edit is)
-        _briefs(load(root), tuple(missing))
     failed = False
 
-    def show(outcome: BuildOutcome | BriefgenError) -> None:
+    def show(outcome: BuildOutcome | Exception) -> None:
         nonlocal failed
-        if isinstance(outcome, BriefgenError):
+        if isinstance(outcome, Exception):
             click.echo(f"briefgen: {outcome}", err=True)
             failed = True
         else:
@@ -457,7 +412,7 @@ def watch(
                 click.echo(f"rebuilt {built.brief}", err=True)
         click.echo("watching for changes (Ctrl-C to stop)", err=True)
 
-    run_watch(root, briefs, wanted, outdir, show)
+    app.watch(project_dir, briefs, wanted, output, settings(), show)
     sys.exit(1 if failed else 0)
 
 
@@ -472,15 +427,6 @@ def _formats(value: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- ledger
-
-
-def _briefs(project: Any, names: tuple[str, ...]) -> list[Any]:
-    from briefgen.check import raise_unknown_brief
-
-    for name in names:
-        if name not in project.briefs:
-            raise_unknown_brief(project, name)
-    return [project.briefs[n] for n in names]
 
 
 @cli.command(context_settings=CONTEXT)
@@ -499,12 +445,8 @@ def claims(briefs: tuple[str, ...], fmt: str, project_dir: Path | None) -> None:
       briefgen claims --format json
     """
     from briefgen import ledger
-    from briefgen.check import check as run_check
 
-    project = load(project_dir)
-    selected = _briefs(project, briefs)
-    result = run_check(project, briefs)
-    rows = ledger.ledger(project, result, selected)
+    rows = app.claims(project_dir, briefs, settings())
     text = ledger.ledger_csv(rows) if fmt == "csv" else ledger.ledger_json(rows) + "\n"
     click.echo(text, nl=False)
 
@@ -523,11 +465,8 @@ def refs(fmt: str, project_dir: Path | None) -> None:
       briefgen refs --format json
     """
     from briefgen import ledger
-    from briefgen.check import check as run_check
 
-    project = load(project_dir)
-    result = run_check(project)
-    report = ledger.references(project, result, result.bibliography)
+    report = app.references(project_dir, settings())
     click.echo(json.dumps(report, indent=2) if fmt == "json" else ledger.references_text(report))
 
 
@@ -547,17 +486,12 @@ def diff(brief_a: str, brief_b: str, fmt: str, project_dir: Path | None) -> None
       briefgen diff ministers public
     """
     from briefgen import ledger
-    from briefgen.build import brief_errors
-    from briefgen.check import check as run_check
 
-    project = load(project_dir)
-    a, b = _briefs(project, (brief_a, brief_b))
-    result = run_check(project, (brief_a, brief_b))
-    errors = brief_errors(result.findings, (brief_a, brief_b))
-    if errors:
-        _show_brief_errors(errors)
+    compared = app.diff(project_dir, brief_a, brief_b, settings())
+    if compared.diff is None:
+        _show_brief_errors(list(compared.errors))
         sys.exit(1)
-    d = ledger.diff(project, result, a, b)
+    d = compared.diff
     click.echo(
         json.dumps(d, indent=2, ensure_ascii=False) if fmt == "json" else ledger.diff_text(d)
     )
@@ -581,12 +515,8 @@ def new(kind: str, name: str, force: bool, project_dir: Path | None) -> None:
       briefgen new section cross-border-evidence
       briefgen new brief prosecutors
     """
-    from briefgen import scaffold
-
-    project = load(project_dir)
-    maker = scaffold.new_section if kind == "section" else scaffold.new_brief
-    path = maker(project, name, force)
-    click.echo(f"wrote {project.rel(path)}", err=True)
+    written = app.new(project_dir, kind, name, force, settings())
+    click.echo(f"wrote {written}", err=True)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -602,10 +532,8 @@ def init(directory: Path | None, force: bool) -> None:
     Example:
       briefgen init my-briefs && cd my-briefs && briefgen build --all
     """
-    from briefgen import scaffold
-
     target = directory if directory is not None else Path.cwd()
-    written = scaffold.init_project(target, force)
+    written = app.init(target, force)
     click.echo(f"created a briefgen project in {target} ({len(written)} files)", err=True)
 
 
@@ -634,29 +562,19 @@ def import_(
     Example:
       briefgen import draft.txt --refs draft-refs.yaml --prefix draft
     """
-    import datetime as dt
-
-    from briefgen import importer
-    from briefgen.project import SECTIONS_DIR
-
-    project = load(project_dir)
-    refs_by_number = importer.load_ref_map(refs_map) if refs_map is not None else {}
-    try:
-        text = draft.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{draft}:1: not UTF-8 text; save the draft as UTF-8") from None
-    report = importer.convert_draft(text, refs_by_number, prefix, dt.date.today())
-    written = importer.write_sections(report, project.root / SECTIONS_DIR, force)
-    for path in written:
-        click.echo(f"wrote {project.rel(path)}", err=True)
-    for number, lines in report.unmapped:
+    imported = app.import_draft(
+        project_dir, draft, refs_map, prefix, force, settings(), dt.date.today()
+    )
+    for rel in imported.written:
+        click.echo(f"wrote {rel}", err=True)
+    for number, lines in imported.unmapped:
         where = ", ".join(str(n) for n in lines)
         click.echo(f"{draft}: reference [{number}] has no key in the map (lines {where})", err=True)
-    for line, sentence in report.uncited:
+    for line, sentence in imported.uncited:
         click.echo(f"{draft}:{line}: no reference: {sentence}", err=True)
     click.echo(
-        f"{len(written)} sections, {len(report.unmapped)} unmapped references, "
-        f"{len(report.uncited)} sentences without a reference: run 'briefgen check' next",
+        f"{len(imported.written)} sections, {len(imported.unmapped)} unmapped references, "
+        f"{len(imported.uncited)} sentences without a reference: run 'briefgen check' next",
         err=True,
     )
 
@@ -684,7 +602,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug in briefgen, not bad input: one line unless debugging
-        if os.environ.get("BRIEFGEN_DEBUG"):
+        if Settings.from_env().debug:
             raise
         click.echo(
             f"briefgen: internal error: {type(exc).__name__}: {exc} "

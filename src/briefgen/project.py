@@ -1067,7 +1067,7 @@ def find_root(start: Path) -> Path:
 
 
 @pausing
-def load_project(root: Path) -> Project:
+def load_project(root: Path, use_cache: bool = True) -> Project:
     if not root.is_dir():
         raise ConfigError(f"no such project directory: {root}")
     root = root.resolve()
@@ -1077,7 +1077,7 @@ def load_project(root: Path) -> Project:
     section_dir = root / SECTIONS_DIR
     from briefgen.cache import enabled
 
-    memo = FrontMatterMemo(root, config.audiences) if enabled() else None
+    memo = FrontMatterMemo(root, config.audiences) if use_cache and enabled() else None
     for directory in (section_dir, root / BRIEFS_DIR):
         if directory.exists() and not inside(root, directory):
             raise ConfigError(

@@ -8,7 +8,6 @@ same inputs give the same bytes on every machine.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import io
 import json
@@ -25,13 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.assemble import (
-    MARKING_COLOURS,
-    Assembled,
-    brief_date,
-    source_date_epoch,
-    template_path,
-)
+from briefgen.assemble import MARKING_COLOURS, Assembled, template_path
 from briefgen.bibliography import cited_keys, read_bibliography, subset
 from briefgen.cache import CACHE_DIR, read_entry, write_entry
 from briefgen.claims import READER, pandoc_path
@@ -412,8 +405,7 @@ def render_outputs(
     the brief: what has not started yet raises Cancelled instead).
     """
     formats = [f for f in FORMATS if f in set(formats)]
-    epoch = source_date_epoch()
-    timestamp = epoch if epoch is not None else dt_timestamp(brief_date(brief))
+    timestamp = assembled.timestamp
     office = [f for f in formats if f in ("docx", "html")]
 
     def pdf() -> dict[str, bytes]:
@@ -470,11 +462,6 @@ def write_outputs(
     write_entry(build_record(project, outdir, stem), json.dumps(record).encode("utf-8"))
     outputs = {fmt: outdir / f"{stem}.{fmt}" for fmt in results}
     return BuildOutput(brief.name, outputs, manifest)
-
-
-def dt_timestamp(date: dt.date) -> int:
-    """Midnight UTC of a date, as the PDF's creation timestamp."""
-    return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC).timestamp())
 
 
 def _input_hash(project: Project, path: Path) -> str:

@@ -246,7 +246,7 @@ class Rebuilt:
         return not self.refused and self.difference is None
 
 
-def rebuild_output(project: Project, output: Path) -> Rebuilt:
+def rebuild_output(project: Project, output: Path, epoch: int | None = None) -> Rebuilt:
     """Build ``output``'s brief again, in its format, into a temporary directory, and
     compare the bytes with ``output``. Only the manifest's brief name is used (after
     :func:`read_manifest`, so drafts are refused); nothing it says about hashes is trusted.
@@ -262,7 +262,7 @@ def rebuild_output(project: Project, output: Path) -> Rebuilt:
         )
     with tempfile.TemporaryDirectory(prefix="briefgen-verify-") as tmp:
         outcome = build_briefs(
-            project, [manifest.brief], formats=[fmt], outdir=Path(tmp), force=True
+            project, [manifest.brief], formats=[fmt], outdir=Path(tmp), force=True, epoch=epoch
         )
         if outcome.refused:
             return Rebuilt(manifest.brief, outcome.refused, None)

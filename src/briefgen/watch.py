@@ -52,6 +52,7 @@ def watch(
     outdir: Path,
     report: Callable[[BuildOutcome | BriefgenError], None],
     changes: Changes | None = None,
+    epoch: int | None = None,
 ) -> int:
     """Build now and after every batch of changes; report each outcome, keep going after
     errors. Returns how many builds ran (the loop ends when ``changes`` does)."""
@@ -62,7 +63,7 @@ def watch(
         runs += 1
         try:
             project = load_project(root)
-            report(build_briefs(project, briefs, formats, outdir))
+            report(build_briefs(project, briefs, formats, outdir, epoch=epoch))
         except BriefgenError as exc:  # a broken file mid-edit: say so and wait for the fix
             report(exc)
 

@@ -1,0 +1,319 @@
+"""The application layer: one function per command.
+
+Each function finds and loads the project, runs the library's stages and returns a frozen
+result; it never prints, never exits and never reads the environment (``Settings`` comes
+in from the entry point). ``cli.py`` turns options into these calls and results into text
+and exit codes. This is the only place that decides whether to use the check snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from briefgen.build import BuildOutcome, brief_errors, build_briefs
+from briefgen.check import CheckResult, raise_unknown_brief
+from briefgen.check import check as run_check
+from briefgen.errors import ConfigError
+from briefgen.files import inside
+from briefgen.findings import Finding
+from briefgen.ledger import LedgerRow
+from briefgen.project import BRIEFS_DIR, SECTIONS_DIR, Brief, Project, find_root, load_project
+from briefgen.settings import Settings
+
+Progress = Callable[[int, int], None]  # files parsed so far, files in all
+
+
+def project_root(project_dir: Path | None) -> Path:
+    """The project directory: the one given, or the current directory's nearest ancestor
+    holding briefgen.yaml."""
+    return project_dir if project_dir is not None else find_root(Path.cwd())
+
+
+def open_project(project_dir: Path | None, settings: Settings) -> Project:
+    return load_project(project_root(project_dir), use_cache=settings.use_cache)
+
+
+def briefs_named(project: Project, names: Sequence[str]) -> list[Brief]:
+    """The named briefs; an unknown name raises ConfigError with "did you mean"."""
+    for name in names:
+        if name not in project.briefs:
+            raise_unknown_brief(project, name)
+    return [project.briefs[n] for n in names]
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    findings: tuple[Finding, ...]
+    summary: dict[str, int]  # sections, claims, cited, uncited, errors, warnings
+    briefs: dict[str, Any]  # per brief: audience, marking, words, reading grade, sections
+
+    def failed(self, strict: bool) -> bool:
+        return self.summary["errors"] > 0 or (strict and self.summary["warnings"] > 0)
+
+
+def check(
+    project_dir: Path | None,
+    briefs: Sequence[str],
+    settings: Settings,
+    readability: bool = False,
+    progress: Progress | None = None,
+) -> CheckReport:
+    """``briefgen check``: the findings of the whole project or of the named briefs, from
+    the snapshot of an identical earlier check when there is one."""
+    from briefgen.project import load_config
+    from briefgen.snapshot import Snapshot
+
+    root = project_root(project_dir)
+    snapshot = None
+    if root.is_dir() and settings.use_cache:  # else loading says what is wrong
+        config = load_config(root.resolve())
+        snapshot = Snapshot(root.resolve(), config, tuple(briefs), readability)
+    stored = snapshot.lookup() if snapshot is not None else None
+    if stored is None:
+        project = load_project(root, use_cache=settings.use_cache)
+        result = run_check(
+            project,
+            briefs,
+            use_cache=settings.use_cache,
+            readability=readability,
+            progress=progress,
+        )
+        stored = result.findings, result.summary(result.bibliography.keys), _figures(result)
+        if snapshot is not None:
+            snapshot.store(stored)
+    findings, summary, figures = stored
+    return CheckReport(tuple(findings), summary, figures)
+
+
+def _figures(result: CheckResult) -> dict[str, Any]:
+    return {
+        name: {
+            "audience": s.audience,
+            "marking": s.marking,
+            "words": s.words,
+            "reading_grade": s.reading_grade,
+            "sections": dict(s.section_words),
+        }
+        for name, s in sorted(result.briefs.items())
+    }
+
+
+# --------------------------------------------------------------------------- build
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    briefs: tuple[str, ...]  # empty with every_brief
+    every_brief: bool
+    formats: tuple[str, ...]
+    outdir: Path | None  # None: build/ in the project
+    draft: bool = False
+    force: bool = False
+    project_templates: bool = True  # False: briefgen's own templates only
+
+
+def build(
+    project_dir: Path | None,
+    request: BuildRequest,
+    settings: Settings,
+    progress: Callable[[str], None] | None = None,
+    scan_progress: Progress | None = None,
+    planned: Callable[[int], None] | None = None,
+) -> BuildOutcome:
+    """``briefgen build``: check, then build the briefs whose outputs are not up to date.
+    ``planned`` hears how many briefs will be built, ``progress`` each one's line."""
+    epoch = settings.epoch()
+    project = open_project(project_dir, settings)
+    if not request.project_templates:
+        project = replace(project, config=replace(project.config, templates=None))
+    names = sorted(project.briefs) if request.every_brief else list(request.briefs)
+    if request.every_brief and not names:
+        raise ConfigError(
+            f"no briefs in {project.root / 'briefs'}: add one with 'briefgen new brief NAME'"
+        )
+    if planned is not None:
+        planned(len(names))
+    outdir = request.outdir if request.outdir is not None else project.root / "build"
+    if request.outdir is None and not inside(project.root, outdir):
+        raise ConfigError(
+            "build/ is a link to a directory outside the project: remove the link, or name "
+            "the directory to write to with -o"
+        )
+    return build_briefs(
+        project,
+        names,
+        list(request.formats),
+        outdir,
+        request.draft,
+        progress,
+        request.force,
+        scan_progress,
+        epoch=epoch,
+        use_cache=settings.use_cache,
+    )
+
+
+def watch(
+    project_dir: Path | None,
+    briefs: Sequence[str],
+    formats: Sequence[str],
+    outdir: Path | None,
+    settings: Settings,
+    report: Callable[[BuildOutcome | Exception], None],
+) -> None:
+    """``briefgen watch``: build now and after every change, until interrupted. A brief
+    name that is not a file in briefs/ is an error now (a typo is not worth watching for;
+    a brief broken mid-edit is)."""
+    from briefgen.watch import watch as run_watch
+
+    epoch = settings.epoch()
+    root = project_root(project_dir).resolve()
+    missing = [n for n in briefs if not (root / BRIEFS_DIR / f"{n}.yaml").is_file()]
+    if missing:
+        briefs_named(open_project(root, settings), missing)
+    target = outdir if outdir is not None else root / "build"
+    run_watch(root, briefs, formats, target, report, epoch=epoch)
+
+
+# --------------------------------------------------------------------------- verify
+
+
+@dataclass(frozen=True)
+class Verified:
+    output: Path
+    problems: tuple[str, ...]  # empty: the output matches its inputs
+
+
+def verify(project_dir: Path | None, outputs: Sequence[Path], settings: Settings) -> list[Verified]:
+    """``briefgen verify``: what no longer matches between each output and its manifest."""
+    from briefgen.verify import verify_output
+
+    project = open_project(project_dir, settings)
+    return [Verified(output, tuple(verify_output(project, output))) for output in outputs]
+
+
+def rebuild(project_dir: Path | None, outputs: Sequence[Path], settings: Settings) -> list[Any]:
+    """``briefgen verify --rebuild``: each output compared with a fresh build of its brief
+    (verify.Rebuilt, one per output)."""
+    from briefgen.verify import rebuild_output
+
+    epoch = settings.epoch()
+    project = open_project(project_dir, settings)
+    return [rebuild_output(project, output, epoch) for output in outputs]
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@dataclass(frozen=True)
+class Listing:
+    data: dict[str, Any]  # catalog.catalog's briefs, sections and classes
+    errors: tuple[Finding, ...]  # errors in brief files (exit 1 after the listing)
+
+
+def listing(project_dir: Path | None, settings: Settings, today: dt.date) -> Listing:
+    """``briefgen list``."""
+    from briefgen import catalog
+
+    project = open_project(project_dir, settings)
+    result = run_check(project, use_cache=settings.use_cache)
+    data = catalog.catalog(project, result, today)
+    return Listing(data, tuple(brief_errors(result.findings)))
+
+
+def claims(project_dir: Path | None, briefs: Sequence[str], settings: Settings) -> list[LedgerRow]:
+    """``briefgen claims``: the claim ledger's rows for the named briefs (all: none named)."""
+    from briefgen import ledger
+
+    project = open_project(project_dir, settings)
+    selected = briefs_named(project, briefs)
+    result = run_check(project, briefs, use_cache=settings.use_cache)
+    return ledger.ledger(project, result, selected)
+
+
+def references(project_dir: Path | None, settings: Settings) -> dict[str, Any]:
+    """``briefgen refs``: who cites each entry, unused entries, missing fields."""
+    from briefgen import ledger
+
+    project = open_project(project_dir, settings)
+    result = run_check(project, use_cache=settings.use_cache)
+    return ledger.references(project, result, result.bibliography)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    diff: dict[str, Any] | None  # ledger.diff's sections and claims; None when refused
+    errors: tuple[Finding, ...]  # brief errors that stop the comparison
+
+
+def diff(project_dir: Path | None, a: str, b: str, settings: Settings) -> Comparison:
+    """``briefgen diff A B``."""
+    from briefgen import ledger
+
+    project = open_project(project_dir, settings)
+    first, second = briefs_named(project, (a, b))
+    result = run_check(project, (a, b), use_cache=settings.use_cache)
+    errors = tuple(brief_errors(result.findings, (a, b)))
+    if errors:
+        return Comparison(None, errors)
+    return Comparison(ledger.diff(project, result, first, second), ())
+
+
+# --------------------------------------------------------------------------- scaffolding
+
+
+def new(project_dir: Path | None, kind: str, name: str, force: bool, settings: Settings) -> str:
+    """``briefgen new section|brief NAME``: the project-relative path written."""
+    from briefgen import scaffold
+
+    project = open_project(project_dir, settings)
+    maker = scaffold.new_section if kind == "section" else scaffold.new_brief
+    return project.rel(maker(project, name, force))
+
+
+def init(directory: Path, force: bool) -> list[Path]:
+    """``briefgen init``: the files written."""
+    from briefgen import scaffold
+
+    return scaffold.init_project(directory, force)
+
+
+@dataclass(frozen=True)
+class Imported:
+    written: tuple[str, ...]  # project-relative paths of the sections written
+    unmapped: tuple[tuple[str, tuple[int, ...]], ...]  # reference number, lines using it
+    uncited: tuple[tuple[int, str], ...]  # line, sentence without a reference
+
+
+def import_draft(
+    project_dir: Path | None,
+    draft: Path,
+    refs_map: Path | None,
+    prefix: str | None,
+    force: bool,
+    settings: Settings,
+    today: dt.date,
+) -> Imported:
+    """``briefgen import``: a draft with numeric references turned into section files."""
+    from briefgen import importer
+
+    project = open_project(project_dir, settings)
+    refs_by_number = importer.load_ref_map(refs_map) if refs_map is not None else {}
+    try:
+        text = draft.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{draft}:1: not UTF-8 text; save the draft as UTF-8") from None
+    report = importer.convert_draft(text, refs_by_number, prefix, today)
+    written = importer.write_sections(report, project.root / SECTIONS_DIR, force)
+    return Imported(
+        tuple(project.rel(p) for p in written),
+        tuple((str(n), tuple(lines)) for n, lines in report.unmapped),
+        tuple((line, sentence) for line, sentence in report.uncited),
+    )
