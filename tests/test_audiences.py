@@ -55,6 +55,8 @@ def test_unknown_audiences_everywhere_with_suggestions(project) -> None:  # type
         '::: {.audience except="ministers publc"}\nA claim [@owen2015tor].\n:::\n',
     )
     assert findings(root) == [
+        "briefs/sections/extra.md:1: orphan-section: section 'extra' is in no brief, so no "
+        "reader sees it: add it to a brief's sections: (briefs/note.yaml)",
         "briefs/sections/extra.md:3: unknown-audience: unknown audience 'minister' (did you "
         "mean 'ministers'?): define it under audiences: in briefgen.yaml",
         "briefs/sections/extra.md:6: unknown-audience: unknown audience 'investigator' (did "

@@ -43,7 +43,11 @@ def test_new_section_and_brief(project) -> None:  # type: ignore[no-untyped-def]
     root = project("basic")
     result = invoke(["new", "section", "cross-border", "--project", str(root)])
     assert result.exit_code == 0
-    assert result.stderr == "wrote briefs/sections/cross-border.md\n"
+    assert result.stderr == (
+        "wrote briefs/sections/cross-border.md\n"
+        "next: add '- cross-border' under sections: in briefs/note.yaml (no brief includes it "
+        "yet), then run 'briefgen check'\n"
+    )
     text = (root / "briefs/sections/cross-border.md").read_text(encoding="utf-8")
     for field in ("title:", "summary:", "marking:", "audiences:", "owner:", "reviewed:"):
         assert field in text
@@ -58,6 +62,67 @@ def test_new_section_and_brief(project) -> None:  # type: ignore[no-untyped-def]
     )
     assert invoke(["new", "brief", "annex", "--project", str(root)]).exit_code == 0
     assert "audience: ministers" in (root / "briefs/annex.yaml").read_text(encoding="utf-8")
+
+
+def test_a_new_brief_is_for_the_audience_of_its_name(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    result = invoke(["new", "brief", "investigators", "--project", str(root)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "wrote briefs/investigators.yaml\n"
+        "next: list its sections under sections:, then run 'briefgen build investigators'\n"
+    )
+    text = (root / "briefs/investigators.yaml").read_text(encoding="utf-8")
+    assert "audience: investigators" in text and "Note for investigators" in text
+    args = ["new", "brief", "annex", "--audience", "investigator", "--project", str(root)]
+    bad = invoke(args)
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "briefgen: unknown audience 'investigator' (did you mean 'investigators'?): audiences "
+        "are ministers, investigators\n"
+    )
+    assert not (root / "briefs/annex.yaml").exists()
+
+
+def test_a_new_section_can_join_a_brief_at_once(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    brief = root / "briefs/note.yaml"
+    before = brief.read_text(encoding="utf-8")
+    result = invoke(["new", "section", "cross-border", "--brief", "note", "--project", str(root)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "wrote briefs/sections/cross-border.md\n"
+        "added 'cross-border' to the sections of briefs/note.yaml\n"
+        "next: write it, then run 'briefgen check note'\n"
+    )
+    assert brief.read_text(encoding="utf-8") == before + "  - cross-border\n"
+    check = invoke(["check", "--project", str(root), "--format", "json"])
+    assert "orphan-section" not in check.stdout
+    unknown = invoke(["new", "section", "other", "--brief", "nte", "--project", str(root)])
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "briefgen: unknown brief 'nte' (did you mean 'note'?): briefs are note\n"
+    )
+    assert not (root / "briefs/sections/other.md").exists()
+
+
+def test_a_section_in_no_brief_is_reported(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    assert invoke(["new", "section", "lonely", "--project", str(root)]).exit_code == 0
+    result = invoke(["check", "--project", str(root)])
+    assert (
+        "briefs/sections/lonely.md:1:1: warning orphan-section: section 'lonely' is in no "
+        "brief, so no reader sees it: add it to a brief's sections: (briefs/note.yaml)"
+    ) in result.stdout
+
+
+def test_init_says_what_to_run_next(tmp_path: Path) -> None:
+    result = invoke(["init", str(tmp_path / "p")])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == (
+        f"next: cd {tmp_path / 'p'} && briefgen check, then briefgen build --all; add a section "
+        "of your own with: briefgen new section NAME --brief note"
+    )
 
 
 def ledger(root: Path) -> list[dict[str, str]]:

@@ -269,13 +269,44 @@ def diff(project_dir: Path | None, a: str, b: str, settings: Settings) -> Compar
 # --------------------------------------------------------------------------- scaffolding
 
 
-def new(project_dir: Path | None, kind: str, name: str, force: bool, settings: Settings) -> str:
-    """``briefgen new section|brief NAME``: the project-relative path written."""
+@dataclass(frozen=True)
+class Created:
+    written: str  # project-relative path of the new file
+    added_to: str | None  # the brief file the new section was added to
+    next_step: str  # what to do next, as one line
+
+
+def new(
+    project_dir: Path | None,
+    kind: str,
+    name: str,
+    force: bool,
+    settings: Settings,
+    brief: str | None = None,
+    audience: str | None = None,
+) -> Created:
+    """``briefgen new section|brief NAME``: a file from a commented template; a section
+    can be added to a brief's sections: at once (``brief``)."""
     from briefgen import scaffold
 
     project = open_project(project_dir, settings)
-    maker = scaffold.new_section if kind == "section" else scaffold.new_brief
-    return project.rel(maker(project, name, force))
+    if kind == "brief":
+        written = project.rel(scaffold.new_brief(project, name, force, audience))
+        step = f"next: list its sections under sections:, then run 'briefgen build {name}'"
+        return Created(written, None, step)
+    if brief is not None:
+        briefs_named(project, [brief])  # an unknown brief is refused before anything is written
+    written = project.rel(scaffold.new_section(project, name, force))
+    if brief is not None:
+        added = project.rel(scaffold.add_to_brief(project, brief, name))
+        return Created(written, added, f"next: write it, then run 'briefgen check {brief}'")
+    example = min(project.briefs, default=None)
+    where = project.briefs[example].rel if example is not None else "a brief in briefs/"
+    step = (
+        f"next: add '- {name}' under sections: in {where} (no brief includes it yet), "
+        "then run 'briefgen check'"
+    )
+    return Created(written, None, step)
 
 
 def init(directory: Path, force: bool) -> list[Path]:

@@ -130,6 +130,7 @@ def check(
     if whole:
         sections = list(project.sections.values())
         findings.extend(project.findings)
+        findings.extend(orphan_findings(project))
         audiences: set[str] | None = None
     else:
         wanted = {sid for b in briefs for sid in b.sections}
@@ -188,6 +189,31 @@ def check(
         memo.save()
     result.findings = sorted(findings)
     return result
+
+
+def orphan_findings(project: Project) -> list[Finding]:
+    """A section no brief includes reaches no reader, and a check of the briefs would
+    never look at it: say so, once the project has briefs."""
+    files = (f.file for f in project.findings)
+    broken = any(f.startswith(f"{BRIEFS_DIR}/") and f.endswith(".yaml") for f in files)
+    if not project.briefs or broken:
+        return []  # no brief yet to add it to, or a brief whose sections are not known
+    used = {sid for brief in project.briefs.values() for sid in brief.sections}
+    example = min(project.briefs.values(), key=lambda b: b.name, default=None)
+    where = f" ({example.rel})" if example is not None else ""
+    return [
+        Finding(
+            section.rel,
+            1,
+            1,
+            "orphan-section",
+            f"section '{sid}' is in no brief, so no reader sees it: add it to a brief's "
+            f"sections:{where}",
+            sid,
+        )
+        for sid, section in sorted(project.sections.items())
+        if sid not in used
+    ]
 
 
 def raise_unknown_brief(project: Project, name: str) -> None:

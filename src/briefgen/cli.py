@@ -503,20 +503,41 @@ def diff(brief_a: str, brief_b: str, fmt: str, project_dir: Path | None) -> None
 @cli.command(context_settings=CONTEXT)
 @click.argument("kind", type=click.Choice(["section", "brief"]))
 @click.argument("name")
+@click.option("--brief", "brief", default=None, help="Also add the new section to this brief.")
+@click.option(
+    "--audience",
+    default=None,
+    help="The new brief's audience (default: the audience named NAME, else the first).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @project_option
-def new(kind: str, name: str, force: bool, project_dir: Path | None) -> None:
+def new(
+    kind: str,
+    name: str,
+    brief: str | None,
+    audience: str | None,
+    force: bool,
+    project_dir: Path | None,
+) -> None:
     """Write a new section module or brief from a commented template.
 
-    NAME is the section id or brief name: lowercase letters, digits and '-'.
+    NAME is the section id or brief name: lowercase letters, digits and '-'. A section is
+    in no brief until a brief lists it: --brief adds it to one.
 
     \b
     Example:
-      briefgen new section cross-border-evidence
+      briefgen new section cross-border-evidence --brief note
       briefgen new brief prosecutors
     """
-    written = app.new(project_dir, kind, name, force, settings())
-    click.echo(f"wrote {written}", err=True)
+    if kind == "brief" and brief is not None:
+        raise click.UsageError("--brief is for a new section")
+    if kind == "section" and audience is not None:
+        raise click.UsageError("--audience is for a new brief")
+    created = app.new(project_dir, kind, name, force, settings(), brief, audience)
+    click.echo(f"wrote {created.written}", err=True)
+    if created.added_to is not None:
+        click.echo(f"added '{name}' to the sections of {created.added_to}", err=True)
+    click.echo(created.next_step, err=True)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -535,6 +556,12 @@ def init(directory: Path | None, force: bool) -> None:
     target = directory if directory is not None else Path.cwd()
     written = app.init(target, force)
     click.echo(f"created a briefgen project in {target} ({len(written)} files)", err=True)
+    enter = f"cd {target} && " if directory is not None else ""
+    click.echo(
+        f"next: {enter}briefgen check, then briefgen build --all; add a section of your own "
+        "with: briefgen new section NAME --brief note",
+        err=True,
+    )
 
 
 @cli.command("import", context_settings=CONTEXT)
