@@ -26,7 +26,13 @@ class _Entry:
 
 
 def invoke(args: list[str], cwd: Path | None = None) -> Result:
+    """Run briefgen as a user would. With --project and no ``cwd``, from inside that project
+    (where its users stand, so findings show project paths); tests of running from
+    elsewhere pass ``cwd``."""
     old = Path.cwd()
+    if cwd is None and "--project" in args:
+        named = Path(args[args.index("--project") + 1])
+        cwd = named if named.is_dir() else None
     try:
         if cwd is not None:
             os.chdir(cwd)

@@ -248,3 +248,60 @@ def test_import_command_on_the_seed(project) -> None:  # type: ignore[no-untyped
         "exists (and 7 more): use --force to overwrite\n"
     )
     assert invoke([*args, "--force"]).exit_code == 0
+
+
+def test_a_colon_in_a_yaml_value_says_to_quote_it(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    brief = root / "briefs/note.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(
+        text.replace("title: Cooperation", "title: Cooperation: the barriers", 1), "utf-8"
+    )
+    result = invoke(["check", "--project", str(root)])
+    assert result.exit_code == 1
+    assert (
+        "briefs/note.yaml:1:1: error brief-file: YAML syntax error: mapping values are not "
+        "allowed here (a value holding ': ' must be in quotes: title: \"Cause: effect\")"
+    ) in result.stdout
+
+
+def test_with_project_finding_paths_open_from_where_the_user_is(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    section = root / "briefs/sections/cooperation.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\nAn uncited claim.\n", "utf-8")
+    args = ["check", "--project", "basic"]
+    text = invoke(args, cwd=root.parent).stdout
+    assert "basic/briefs/sections/cooperation.md:" in text
+    github = invoke([*args, "--format", "github"], cwd=root.parent).stdout
+    assert "file=basic/briefs/sections/cooperation.md," in github
+    data = json.loads(invoke([*args, "--format", "json"], cwd=root.parent).stdout)
+    assert {f["file"] for f in data["findings"]} == {"briefs/sections/cooperation.md"}
+    inside = invoke(["check"], cwd=root).stdout
+    assert "\nbriefs/sections/cooperation.md:" in inside
+
+
+def test_check_takes_a_section_file_or_id(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    section = root / "briefs/sections/anonymity.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\nAn uncited claim.\n", "utf-8")
+    by_path = invoke(["check", "briefs/sections/anonymity.md"], cwd=root)
+    assert by_path.exit_code == 1
+    assert "briefs/sections/anonymity.md:" in by_path.stdout
+    assert by_path.stdout.strip().endswith(
+        "1 section, 4 claims (3 cited, 1 uncited): 1 error, 0 warnings"
+    )
+    by_id = invoke(["check", "anonymity"], cwd=root)
+    assert by_id.stdout == by_path.stdout
+    other = invoke(["check", "cooperation"], cwd=root)
+    assert other.exit_code == 0 and other.stdout.startswith("1 section,")
+    outside = invoke(["check", "README.md"], cwd=root)
+    assert outside.exit_code == 2
+    assert outside.stderr == (
+        "briefgen: README.md: not a section file of this project: name a brief, a section id, "
+        "or a file in briefs/sections/\n"
+    )
+    unknown = invoke(["check", "anonimity"], cwd=root)
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "briefgen: unknown brief or section 'anonimity' (did you mean 'anonymity'?)\n"
+    )

@@ -19,7 +19,7 @@ from briefgen.check import CheckResult, raise_unknown_brief
 from briefgen.check import check as run_check
 from briefgen.errors import ConfigError
 from briefgen.files import inside
-from briefgen.findings import Finding
+from briefgen.findings import Finding, did_you_mean
 from briefgen.ledger import LedgerRow
 from briefgen.project import BRIEFS_DIR, SECTIONS_DIR, Brief, Project, find_root, load_project
 from briefgen.settings import Settings
@@ -58,23 +58,61 @@ class CheckReport:
         return self.summary["errors"] > 0 or (strict and self.summary["warnings"] > 0)
 
 
+def split_targets(root: Path, names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """What ``check`` was given: brief names, and sections named by id or by the path of
+    their file (relative to the current directory). A name that is both a brief and a
+    section is the brief; one that is neither is left for the check to call unknown."""
+    briefs: list[str] = []
+    sections: list[str] = []
+    sections_dir = (root / SECTIONS_DIR).resolve()
+    for name in names:
+        as_path = Path(name)
+        if name.endswith(".md") or "/" in name or "\\" in name:
+            try:
+                resolved = as_path.resolve()
+            except OSError:
+                resolved = as_path
+            if resolved.parent == sections_dir and resolved.suffix == ".md":
+                sections.append(resolved.stem)
+                continue
+            raise ConfigError(
+                f"{name}: not a section file of this project: name a brief, a section id, "
+                f"or a file in {SECTIONS_DIR}/"
+            )
+        if (root / SECTIONS_DIR / f"{name}.md").exists() and not (
+            root / BRIEFS_DIR / f"{name}.yaml"
+        ).exists():
+            sections.append(name)
+            continue
+        if not (root / BRIEFS_DIR / f"{name}.yaml").exists():
+            ids = [p.stem for p in (root / SECTIONS_DIR).glob("*.md")]
+            names_of_briefs = [p.stem for p in (root / BRIEFS_DIR).glob("*.yaml")]
+            hint = did_you_mean(name, ids)
+            if hint and not did_you_mean(name, names_of_briefs):
+                raise ConfigError(f"unknown brief or section '{name}'{hint}")
+        briefs.append(name)
+    return briefs, sections
+
+
 def check(
     project_dir: Path | None,
-    briefs: Sequence[str],
+    names: Sequence[str],
     settings: Settings,
     readability: bool = False,
     progress: Progress | None = None,
 ) -> CheckReport:
-    """``briefgen check``: the findings of the whole project or of the named briefs, from
-    the snapshot of an identical earlier check when there is one."""
+    """``briefgen check``: the findings of the whole project, or of the named briefs and
+    sections, from the snapshot of an identical earlier check when there is one."""
     from briefgen.project import load_config
     from briefgen.snapshot import Snapshot
 
     root = project_root(project_dir)
+    briefs, sections = split_targets(root, names) if root.is_dir() else (list(names), [])
     snapshot = None
     if root.is_dir() and settings.use_cache:  # else loading says what is wrong
         config = load_config(root.resolve())
-        snapshot = Snapshot(root.resolve(), config, tuple(briefs), readability)
+        targets = (*briefs, *(f"section:{sid}" for sid in sections))
+        snapshot = Snapshot(root.resolve(), config, targets, readability)
     stored = snapshot.lookup() if snapshot is not None else None
     if stored is None:
         project = load_project(root, use_cache=settings.use_cache)
@@ -84,6 +122,7 @@ def check(
             use_cache=settings.use_cache,
             readability=readability,
             progress=progress,
+            section_ids=sections,
         )
         stored = result.findings, result.summary(result.bibliography.keys), _figures(result)
         if snapshot is not None:

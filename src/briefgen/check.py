@@ -103,8 +103,10 @@ def check(
     readability: bool = True,
     progress: Progress | None = None,
     jobs: int | None = None,
+    section_ids: Sequence[str] = (),
 ) -> CheckResult:
-    """Check the whole project, or only what the named briefs include.
+    """Check the whole project, or only what the named briefs include and the named
+    sections (``section_ids``: checked for every audience, as in a whole check).
 
     ``readability=False`` skips the reading grade where no audience sets a reading_level
     (loading the hyphenation dictionary costs more than a warm check). ``jobs``: pandoc
@@ -125,7 +127,10 @@ def check(
             broken.add(f"{BRIEFS_DIR}/{name}.yaml")  # its findings say what is wrong
         else:
             raise_unknown_brief(project, name)
-    whole = not brief_names
+    for sid in section_ids:
+        if sid not in project.sections and not (project.root / SECTIONS_DIR / f"{sid}.md").exists():
+            raise_unknown_section(project, sid)
+    whole = not brief_names and not section_ids
 
     if whole:
         sections = list(project.sections.values())
@@ -133,13 +138,14 @@ def check(
         findings.extend(orphan_findings(project))
         audiences: set[str] | None = None
     else:
-        wanted = {sid for b in briefs for sid in b.sections}
+        wanted = {sid for b in briefs for sid in b.sections} | set(section_ids)
         sections = [s for s in project.sections.values() if s.id in wanted]
         # a wanted section that failed to load still has its findings reported
         rels = {s.rel for s in sections} | {b.rel for b in briefs} | broken
         rels |= {f"{SECTIONS_DIR}/{sid}.md" for sid in wanted} | {CONFIG_FILE}
         findings.extend(f for f in project.findings if f.file in rels)
-        audiences = {b.audience for b in briefs}
+        # a section named on its own is checked for every audience; briefs for their own
+        audiences = {b.audience for b in briefs} if not section_ids else None
 
     inputs = [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
     reported = list(project.briefs.values()) if whole else briefs  # with stats and findings
@@ -214,6 +220,13 @@ def orphan_findings(project: Project) -> list[Finding]:
         for sid, section in sorted(project.sections.items())
         if sid not in used
     ]
+
+
+def raise_unknown_section(project: Project, sid: str) -> None:
+    from briefgen.errors import ConfigError
+
+    hint = did_you_mean(sid, project.sections)
+    raise ConfigError(f"unknown section '{sid}'{hint}: sections are the files in {SECTIONS_DIR}/")
 
 
 def raise_unknown_brief(project: Project, name: str) -> None:

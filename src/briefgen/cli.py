@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -155,28 +157,32 @@ def _style(text: str, **kwargs: Any) -> str:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("briefs", nargs=-1)
+@click.argument("targets", nargs=-1, metavar="[BRIEF|SECTION]...")
 @format_option("text", "json", "sarif", "github", default="text")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @project_option
-def check(briefs: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | None) -> None:
+def check(targets: tuple[str, ...], fmt: str, strict: bool, project_dir: Path | None) -> None:
     """Check that every claim is cited and every reference resolves.
 
-    With no BRIEF, checks every section module, every brief and the bibliography; with
-    BRIEF names, only what those briefs include. Exit 0: no errors; 1: errors found (or
+    With no argument, checks every section module, every brief and the bibliography; with
+    BRIEF names, only what those briefs include; with SECTION ids or files
+    (briefs/sections/x.md), just those sections. Exit 0: no errors; 1: errors found (or
     warnings, with --strict); 2: could not run.
 
     \b
     Example:
       briefgen check
       briefgen check ministers --format json
+      briefgen check briefs/sections/anonymity.md
     """
     from briefgen import report
 
     env = settings()
     with ScanProgress() as progress:
-        result = app.check(project_dir, briefs, env, readability=fmt == "json", progress=progress)
+        result = app.check(project_dir, targets, env, readability=fmt == "json", progress=progress)
     findings, summary = list(result.findings), result.summary
+    if fmt in ("text", "github"):  # paths a reader can open from where they are
+        findings = from_here(findings, project_dir)
     if fmt == "json":
         click.echo(report.as_json(findings, summary, {"briefs": result.briefs}))
     elif fmt == "sarif":
@@ -263,11 +269,25 @@ def build(
     )
     with ScanProgress() as scanning, BriefProgress() as progress:
         outcome = app.build(project_dir, request, settings(), progress, scanning, progress.plan)
-    _show_findings(outcome, draft)
+    _show_findings(outcome, draft, project_dir)
     sys.exit(1 if outcome.refused else 0)
 
 
-def _show_findings(outcome: BuildOutcome, draft: bool) -> None:
+def from_here(findings: list[Finding], project_dir: Path | None) -> list[Finding]:
+    """Findings with their paths relative to the current directory rather than to the
+    project, when --project named another one (JSON and SARIF keep project paths)."""
+    if project_dir is None:
+        return findings
+    try:
+        prefix = Path(os.path.relpath(app.project_root(project_dir).resolve(), Path.cwd()))
+    except ValueError:  # another drive
+        return findings
+    if prefix == Path("."):
+        return findings
+    return [replace(f, file=(prefix / f.file).as_posix()) for f in findings]
+
+
+def _show_findings(outcome: BuildOutcome, draft: bool, project_dir: Path | None) -> None:
     """On stderr, what 'check' would print for the briefs built (warnings too), then why
     the build was refused, if it was."""
     from briefgen import report
@@ -275,7 +295,8 @@ def _show_findings(outcome: BuildOutcome, draft: bool) -> None:
 
     if outcome.findings:
         colour = sys.stderr.isatty() and settings().colour
-        text = report.as_text(outcome.findings, outcome.summary, _style if colour else None)
+        shown = from_here(outcome.findings, project_dir)
+        text = report.as_text(shown, outcome.summary, _style if colour else None)
         click.echo(text, err=True, color=colour)
     if not outcome.refused:
         return
@@ -406,7 +427,7 @@ def watch(
             click.echo(f"briefgen: {outcome}", err=True)
             failed = True
         else:
-            _show_findings(outcome, draft=False)
+            _show_findings(outcome, False, project_dir)
             failed = bool(outcome.refused)
             for built in outcome.built:
                 click.echo(f"rebuilt {built.brief}", err=True)

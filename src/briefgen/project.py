@@ -339,6 +339,8 @@ def yaml_error_line(exc: yaml.YAMLError) -> tuple[int, str]:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else str(problem)
+    if "mapping values are not allowed" in message:  # "title: Cause: effect"
+        message += " (a value holding ': ' must be in quotes: title: \"Cause: effect\")"
     return line, f"YAML syntax error: {message}"
 
 
