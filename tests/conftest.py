@@ -78,3 +78,11 @@ def _cache_home(_session_cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> N
     """The cache key (cache.py) lives in a temporary XDG cache directory, one per session,
     never in the real ~/.cache. A test may point XDG_CACHE_HOME elsewhere."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache_home))
+
+
+#: Why the tests that read the seed documents skip when they are absent.
+SEEDS_MISSING = (
+    "the seed documents are missing: they live in the team's shared folder shared/seeds/, "
+    "which must sit beside this repository (../shared/seeds from its root); copy or clone "
+    "it there to run these tests"
+)

@@ -19,7 +19,7 @@ from briefgen.importer import (
     write_sections,
 )
 from briefgen.project import load_project
-from tests.conftest import REPO
+from tests.conftest import REPO, SEEDS_MISSING
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED = SEEDS / "000_1e21f56ab026e97b.txt"
@@ -47,7 +47,7 @@ def body(report: ImportReport, index: int = 0) -> str:
 @pytest.fixture
 def seed() -> ImportReport:
     if not SEED.is_file():
-        pytest.skip(f"seed draft {SEED} is not present (it sits beside the repo)")
+        pytest.skip(SEEDS_MISSING)
     return convert_draft(SEED.read_text(encoding="utf-8"), load_ref_map(SEED_REFS), None, TODAY)
 
 

@@ -25,7 +25,9 @@ from tests.conftest import copy_example, invoke
 OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 if OFFICE is None:
     pytest.skip(
-        "LibreOffice is not installed: neither `libreoffice` nor `soffice` is on PATH",
+        "LibreOffice is not installed (neither `libreoffice` nor `soffice` is on PATH): "
+        "install it (Debian: apt-get install libreoffice-writer-nogui; .ci/run does) to check "
+        "the DOCX in a real office suite",
         allow_module_level=True,
     )
 

@@ -13,7 +13,10 @@ from briefgen.project import load_project
 from tests import realprose
 
 pytestmark = pytest.mark.skipif(
-    not realprose.available(), reason=f"the corpus is not at {realprose.CORPUS}"
+    not realprose.available(),
+    reason=f"the real-prose corpus is missing: it lives in the team's shared folder, at "
+    f"{realprose.CORPUS} (../shared/corpora/meta-review beside this repository); copy it there "
+    "to run these tests",
 )
 
 

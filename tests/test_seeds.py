@@ -14,10 +14,10 @@ import pytest
 
 from briefgen.check import check
 from briefgen.project import load_project
-from tests.conftest import REPO
+from tests.conftest import REPO, SEEDS_MISSING
 
 SEEDS = REPO.parent / "shared" / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repo")
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=SEEDS_MISSING)
 BRIEF, ESSAY = "000_1e21f56ab026e97b.txt", "003_b6838a39e54abc7c.txt"
 
 

@@ -229,7 +229,9 @@ def test_import_command_on_the_seed(project) -> None:  # type: ignore[no-untyped
     if not seed.is_file():
         import pytest
 
-        pytest.skip("../shared/seeds is not beside the repo")
+        from tests.conftest import SEEDS_MISSING
+
+        pytest.skip(SEEDS_MISSING)
     root = project("basic")
     refs = Path(__file__).parent / "data" / "seed-refs.yaml"
     args = ["import", str(seed), "--refs", str(refs), "--prefix", "seed", "--project", str(root)]
