@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests import realprose
 
 from briefgen.check import check
-from briefgen.project import load_project
+from briefgen.load import load_project
 
 
 def main() -> int:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import realcorpus
 from corpus import generate
 
 ENTRIES = 300  # bibliography size of every benchmark corpus
@@ -87,11 +88,38 @@ def temp_dir(prefix: str = "briefgen-bench-") -> Path:
     return path
 
 
-def corpus(sections: int, seed: int = 1, entries: int = ENTRIES) -> Path:
+CORPORA = ("synthetic", "realprose")  # corpus.py; realcorpus.py (real prose, if present)
+
+
+def corpus(sections: int, seed: int = 1, entries: int = ENTRIES, kind: str = "synthetic") -> Path:
     """Generate a corpus into a temporary directory and return the project root."""
     root = temp_dir() / "project"
-    generate(root, sections, min(entries, sections * 30), seed)
+    if kind == "realprose":
+        realcorpus.generate(root, sections, seed)
+    else:
+        generate(root, sections, min(entries, sections * 30), seed)
     return root
+
+
+def corpora(names: str) -> list[str]:
+    """The corpora named (comma-separated), without the real-prose one when its text is
+    absent (said once, on stdout)."""
+    kinds = [k for k in names.split(",") if k]
+    unknown = set(kinds).difference(CORPORA)
+    if unknown:
+        raise SystemExit(f"unknown corpus {sorted(unknown)}: choose from {', '.join(CORPORA)}")
+    if "realprose" in kinds and not realcorpus.available():
+        print(f"skipped: the real-prose corpus, which is not at {realcorpus.CORPUS}")
+        kinds.remove("realprose")
+    return kinds
+
+
+def corpus_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--corpus",
+        default=",".join(CORPORA),
+        help="comma-separated corpora: synthetic (corpus.py), realprose (realcorpus.py)",
+    )
 
 
 def fresh_copy(project: Path) -> Path:

@@ -9,7 +9,7 @@ import docx
 import pypdf
 
 from briefgen.check import check
-from briefgen.project import load_project
+from briefgen.load import load_project
 from tests.conftest import invoke
 
 

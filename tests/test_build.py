@@ -200,7 +200,7 @@ def test_unchanged_brief_is_not_rendered_again(project) -> None:  # type: ignore
 def test_expected_marking_is_the_checks_for_every_example_brief() -> None:
     from briefgen.build import expected_marking
     from briefgen.check import check
-    from briefgen.project import load_project
+    from briefgen.load import load_project
 
     for root in (REPO, PROJECTS / "basic"):
         project = load_project(root)
@@ -220,7 +220,7 @@ def test_a_wrong_marking_guess_is_rendered_again(project) -> None:  # type: igno
         encoding="utf-8",
     )
     from briefgen.build import expected_marking
-    from briefgen.project import load_project
+    from briefgen.load import load_project
 
     loaded = load_project(root)
     assert expected_marking(loaded, loaded.briefs["note"]) == "TLP:GREEN"

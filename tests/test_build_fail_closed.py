@@ -8,6 +8,7 @@ diff alike; a draft writes <brief>.draft.* beside the real outputs and is never 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -163,7 +164,21 @@ def test_watch_of_a_good_brief_exits_0_when_stopped(project, monkeypatch) -> Non
     root = project("basic")
     result = invoke(["watch", "note", "--to", "html", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    assert result.stderr.endswith("rebuilt note\n" + WATCHING)
+    last = result.stderr.splitlines()[-2]
+    assert re.fullmatch(r"rebuilt note in \d+\.\d s: build/note\.html", last), last
+    assert result.stderr.endswith(WATCHING)
+
+
+def test_watch_outside_a_project_is_an_error_not_a_crash(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import briefgen.watch
+
+    monkeypatch.setattr(briefgen.watch, "file_changes", lambda root: [])
+    result = invoke(["watch", "note"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"briefgen: no briefgen.yaml in {tmp_path.resolve()}: run briefgen in a project "
+        "directory, pass --project DIR, or create one with 'briefgen init'\n"
+    )
 
 
 # --------------------------------------------------------------------------- drafts

@@ -8,7 +8,7 @@ import pytest
 
 import briefgen.cache as cache
 from briefgen.check import check
-from briefgen.project import load_project
+from briefgen.load import load_project
 from tests.conftest import invoke
 
 

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from briefgen.check import check
-from briefgen.claims import ScanInput, _pandoc_document, parse_group, scan_files, split_sentences
-from briefgen.project import load_project
+from briefgen.load import load_project
+from briefgen.scan import ScanInput, scan_files
+from briefgen.scan.batch import parse_group
+from briefgen.scan.pandoc import read_document
+from briefgen.scan.sentences import split_sentences
 from tests.conftest import PROJECTS, invoke
 
 CONSTRUCTS = "briefs/sections/constructs.md"
@@ -204,7 +207,7 @@ def test_a_batch_is_cut_at_its_sentinels_and_decoded_file_by_file() -> None:
     assert group.pieces is not None  # cut at the sentinels: no whole-document decode
     got = [group.blocks(i) for i in range(len(chunks))]
     assert group.fallback is None
-    assert same_blocks(got, [_pandoc_document(text)[0] for text in chunks])
+    assert same_blocks(got, [read_document(text)[0] for text in chunks])
 
 
 def test_a_batch_with_a_swallowed_sentinel_falls_back_to_each_file_alone() -> None:
@@ -212,7 +215,7 @@ def test_a_batch_with_a_swallowed_sentinel_falls_back_to_each_file_alone() -> No
     group = parse_group(chunks)
     got = [group.blocks(i) for i in range(len(chunks))]
     assert group.fallback is not None
-    assert same_blocks(got, [_pandoc_document(text)[0] for text in chunks])
+    assert same_blocks(got, [read_document(text)[0] for text in chunks])
 
 
 def same_blocks(a: object, b: object) -> bool:

@@ -18,7 +18,7 @@ from briefgen.importer import (
     slugify,
     write_sections,
 )
-from briefgen.project import load_project
+from briefgen.load import load_project
 from tests.conftest import REPO, SEEDS_MISSING
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

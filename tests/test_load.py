@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.check import check
-from briefgen.project import load_project
+from briefgen.load import load_project
 from tests.conftest import invoke
 
 CONFIG = """\
@@ -99,6 +99,44 @@ def test_brief_problems(tmp_path: Path) -> None:
         "briefs/typos.yaml:4: unknown-section: unknown section 'goood' (did you mean 'good'?): "
         "no file briefs/sections/goood.md: correct the id, or create the section with "
         "'briefgen new section goood'",
+    ]
+
+
+def test_a_directory_named_like_a_brief_is_a_finding(tmp_path: Path) -> None:
+    """briefs/x.yaml that is a directory: one finding, exit 1, no internal error."""
+    root = make(
+        tmp_path,
+        {"good.md": GOOD},
+        {"note.yaml": "title: T\naudience: ministers\nsections: [good]\n"},
+    )
+    (root / "briefs" / "x.yaml").mkdir()
+    result = invoke(["check", "--project", str(root)])
+    assert result.exit_code == 1
+    assert (
+        "briefs/x.yaml:1:1: error brief-file: briefs/x.yaml is not a regular file (a "
+        "directory, a pipe or a device): remove it\n"
+    ) in result.stdout
+    assert "internal error" not in result.output
+
+
+def test_brief_and_section_share_one_wording_per_kind(tmp_path: Path) -> None:
+    """A date, a file that is not UTF-8: the same words in a brief as in a section."""
+    root = make(
+        tmp_path,
+        {"good.md": GOOD, "old.md": "---\ntitle: T\nreviewed: soon\n---\nA claim [@a].\n"},
+        {
+            "dated.yaml": "title: T\naudience: ministers\ndate: soon\nsections: [good]\n",
+            "latin.yaml": "title: Caf\xe9\naudience: ministers\nsections: [good]\n",
+        },
+    )
+    (root / "briefs" / "latin.yaml").write_bytes(
+        "title: Caf\xe9\naudience: ministers\nsections: [good]\n".encode("latin-1")
+    )
+    assert messages(root) == [
+        "briefs/dated.yaml:3: brief-file: date must be a date written YYYY-MM-DD",
+        "briefs/latin.yaml:1: brief-file: not UTF-8 text (byte 0xe9 at line 1); "
+        "save the file as UTF-8",
+        "briefs/sections/old.md:3: front-matter: reviewed must be a date written YYYY-MM-DD",
     ]
 
 

@@ -5,11 +5,13 @@ Each example is scanned in one batched pandoc call, as the checker does for a pr
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.claims import ScanInput, scan_files
-from briefgen.locate import _first_match, _words_pattern
+from briefgen.scan import ScanInput, scan_files
+from briefgen.scan.locate import WORD_RE, find_words
 
 HEADER = "---\ntitle: T\n---\n\n"
 WORDS = [
@@ -163,19 +165,48 @@ def test_terminology_prefilter_never_hides_a_finding(text: str) -> None:
         assert _any_term(avoid).search(text)
 
 
-@settings(max_examples=300, deadline=None)
+def regex_search(source: str, words: list[str], start: int) -> int | None:
+    """The oracle: how the locator found a sentence's first words before it tokenised the
+    source, with a pattern compiled for each sentence opening."""
+    body = r"[\W_]+".join(re.escape(w) for w in words)
+    match = re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])").search(source, start)
+    return match.start() if match else None
+
+
+# letters, digits, an underscore, a superscript digit and a Roman numeral (both count as
+# letters or digits), accents, markup and line breaks
+source_text = st.text(alphabet=st.sampled_from(list("ab ab1_-*[@]\n.éß²Ⅻ\xa0")), max_size=120)
+start_offsets = st.integers(min_value=0, max_value=130)
+
+
+@settings(max_examples=500, deadline=None)
 @given(
-    st.text(alphabet=st.sampled_from(list("ab ab_-*[@]\n.é")), max_size=120),
-    st.lists(st.sampled_from(["a", "b", "ab", "ba", "é"]), min_size=1, max_size=3),
-    st.integers(min_value=0, max_value=130),
+    source_text,
+    st.lists(
+        st.sampled_from(["a", "b", "ab", "ba", "é", "1", "a1", "ß", "²", "Ⅻ"]),
+        min_size=1,
+        max_size=3,
+    ),
+    start_offsets,
 )
 def test_locating_words_finds_what_a_regex_search_finds(
     source: str, words: list[str], start: int
 ) -> None:
-    pattern = _words_pattern(tuple(words))
-    match = pattern.search(source, start)
-    expected = match.start() if match else None
-    assert _first_match(source, pattern, words[0], start) == expected
+    assert find_words(source, words, start) == regex_search(source, words, start)
+
+
+@settings(max_examples=500, deadline=None)
+@given(source_text, st.data(), start_offsets)
+def test_locating_words_of_the_text_itself_finds_what_a_regex_search_finds(
+    source: str, data: st.DataObject, start: int
+) -> None:
+    """As above, with runs of words the text holds (the case the locator meets most)."""
+    tokens = WORD_RE.findall(source)
+    if not tokens:
+        return
+    first = data.draw(st.integers(0, len(tokens) - 1))
+    words = tokens[first : first + data.draw(st.integers(1, 3))]
+    assert find_words(source, words, start) == regex_search(source, words, start)
 
 
 # --------------------------------------------------------------------------- positions

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.check import check
-from briefgen.project import load_project
+from briefgen.load import load_project
 from tests import realprose
 
 pytestmark = pytest.mark.skipif(

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from briefgen.bibliography import parse_bibliography
 from briefgen.errors import BriefgenError
-from briefgen.project import load_section
+from briefgen.load import load_section
 from tests.conftest import invoke
 
 

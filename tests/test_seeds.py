@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from briefgen.check import check
-from briefgen.project import load_project
+from briefgen.load import load_project
 from tests.conftest import REPO, SEEDS_MISSING
 
 SEEDS = REPO.parent / "shared" / "seeds"

@@ -1,4 +1,5 @@
-"""The sentence splitter (briefgen.sentences): curated abbreviations, doubts, and properties."""
+"""The sentence splitter (briefgen.scan.sentences): curated abbreviations, doubts and
+properties."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.sentences import Span, sentence_spans, settle, split_sentences
+from briefgen.scan.sentences import Span, sentence_spans, settle, split_sentences
 
 WORDS = ["providers", "tasks", "reports", "month", "hand", "aims", "found", "code", "data"]
 # an abbreviation with what may follow it inside a sentence

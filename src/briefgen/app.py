@@ -21,7 +21,8 @@ from briefgen.errors import ConfigError
 from briefgen.files import inside
 from briefgen.findings import Finding, did_you_mean
 from briefgen.ledger import LedgerRow
-from briefgen.project import BRIEFS_DIR, SECTIONS_DIR, Brief, Project, find_root, load_project
+from briefgen.load import find_root, load_project
+from briefgen.model import BRIEFS_DIR, SECTIONS_DIR, Brief, Project
 from briefgen.settings import Settings
 
 Progress = Callable[[int, int], None]  # files parsed so far, files in all
@@ -103,7 +104,7 @@ def check(
 ) -> CheckReport:
     """``briefgen check``: the findings of the whole project, or of the named briefs and
     sections, from the snapshot of an identical earlier check when there is one."""
-    from briefgen.project import load_config
+    from briefgen.load import load_config
     from briefgen.snapshot import Snapshot
 
     root = project_root(project_dir)

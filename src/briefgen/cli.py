@@ -273,6 +273,14 @@ def build(
     sys.exit(1 if outcome.refused else 0)
 
 
+def _shown_path(path: Path) -> str:
+    """An output's path relative to the current directory when it lies below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def from_here(findings: list[Finding], project_dir: Path | None) -> list[Finding]:
     """Findings with their paths relative to the current directory rather than to the
     project, when --project named another one (JSON and SARIF keep project paths)."""
@@ -430,7 +438,10 @@ def watch(
             _show_findings(outcome, False, project_dir)
             failed = bool(outcome.refused)
             for built in outcome.built:
-                click.echo(f"rebuilt {built.brief}", err=True)
+                files = ", ".join(_shown_path(p) for p in built.outputs.values())
+                click.echo(f"rebuilt {built.brief} in {outcome.seconds:.1f} s: {files}", err=True)
+            if outcome.skipped and not outcome.built and not outcome.refused:
+                click.echo(f"up to date: {', '.join(outcome.skipped)}", err=True)
         click.echo("watching for changes (Ctrl-C to stop)", err=True)
 
     app.watch(project_dir, briefs, wanted, output, settings(), show)

@@ -49,10 +49,11 @@ from pathlib import Path
 
 import yaml
 
-from briefgen.claims import split_sentences
 from briefgen.errors import ConfigError, SourceError
 from briefgen.files import read_text, write_atomic
-from briefgen.project import ID_RE, load_yaml, yaml_error_line
+from briefgen.load.yaml import load_yaml, yaml_error_line
+from briefgen.model import ID_RE
+from briefgen.scan.sentences import split_sentences
 
 MARKING = "TLP:CLEAR"
 SLUG_LIMIT = 40  # characters of a slug (the --prefix comes on top)

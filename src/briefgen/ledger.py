@@ -18,7 +18,7 @@ from typing import Any
 
 from briefgen.bibliography import Bibliography, missing_fields
 from briefgen.check import CheckResult, included
-from briefgen.project import Brief, Project
+from briefgen.model import Brief, Project
 
 CSV_FIELDS = ("id", "file", "line", "column", "section", "where", "status", "keys", "text")
 

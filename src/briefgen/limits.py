@@ -7,10 +7,10 @@ Measured with the bundled pandoc 3.9 on this project's machines (one paragraph e
 - spans nested in spans (``[[[x]{.a}]{.a}]{.a}``): 8 deep 0.1 s, 10 deep 0.4 s, 12 deep 1.6 s;
 - ``<`` in one paragraph: 1,000 take 1 s, 5,000 take 25 s (quadratic);
 - block quotes nested 1,000 deep are read quickly but nest pandoc's JSON past what Python
-  decodes (caught apart, in claims.py).
+  decodes (caught apart, in scan/batch.py).
 
 Real prose stays far below every limit. Pandoc also runs with a timeout and a heap limit
-(claims.py), for whatever these limits do not foresee.
+(scan/pandoc.py), for whatever these limits do not foresee.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from briefgen.locate import Locator, blanked
+from briefgen.scan.locate import Locator, blanked
 
 UNCLOSED_BRACKETS = 6  # per paragraph
 BRACKET_DEPTH = 8

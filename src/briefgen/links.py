@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefgen.findings import Finding
-from briefgen.locate import COMMENT_RE, Locator, blanked, code_spans
+from briefgen.scan.locate import COMMENT_RE, Locator, blanked, code_spans
 
 if TYPE_CHECKING:
-    from briefgen.project import Section
+    from briefgen.model import Section
 
 # ``[label]:`` then a destination (on the same line or the next), at the start of a line,
 # after any indentation and block quote or list markers (a definition inside a quote or a

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from briefgen.claims import AUDIENCE_CLASS, EXEMPT_CLASSES, FileScan
 from briefgen.findings import Finding
+from briefgen.scan import AUDIENCE_CLASS, EXEMPT_CLASSES, FileScan
 
 KNOWN_CLASSES = (AUDIENCE_CLASS, *EXEMPT_CLASSES)
 AUDIENCE_ATTRIBUTES = ("only", "except", "marking")

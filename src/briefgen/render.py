@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import io
 import json
-import os
 import re
 import subprocess
 import tempfile
@@ -23,15 +22,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from briefgen import __version__
-from briefgen.assemble import MARKING_COLOURS, Assembled, template_path
+from briefgen.assemble import Assembled, template_path
 from briefgen.bibliography import cited_keys, read_bibliography, subset
 from briefgen.cache import CACHE_DIR, read_entry, write_entry
-from briefgen.claims import READER, pandoc_path
 from briefgen.errors import RenderError
 from briefgen.files import Refused, decode_text, sha256, write_set
-from briefgen.project import Brief, Project
+from briefgen.inputs import Input, brief_inputs, input_digest, key_content
+from briefgen.model import Brief, Project
+from briefgen.rules.markings import MARKING_COLOURS
 from briefgen.safety import image_files, sanitise_html
+from briefgen.scan import pandoc
+from briefgen.scan.pandoc import READER, pandoc_path
 
 FORMATS = ("pdf", "docx", "html")
 DRAFT = ".draft"  # a draft's outputs are <brief>.draft.pdf ...: never a real output's name
@@ -61,32 +62,11 @@ def typst_version() -> str:
     return str(getattr(typst, "__version__", "?"))
 
 
-RENDER_TIMEOUT = 600  # seconds for one pandoc run of a build (a 20-section brief takes ~2)
-
-
 def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None = None) -> bytes:
-    """Run pandoc; ``timestamp`` becomes its SOURCE_DATE_EPOCH (the DOCX's dates)."""
-    env = None
-    if timestamp is not None:
-        env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
-    try:
-        proc = subprocess.run(
-            [pandoc_path(), *args],
-            input=text.encode("utf-8"),
-            capture_output=True,
-            cwd=cwd,
-            env=env,
-            check=False,
-            timeout=RENDER_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"pandoc did not finish in {RENDER_TIMEOUT} s") from None
-    except OSError as exc:
-        raise RenderError(f"cannot run pandoc: {exc}") from None
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"pandoc failed: {' '.join(message) or 'exit ' + str(proc.returncode)}")
-    return proc.stdout
+    """Run pandoc (briefgen.scan.pandoc.run, whose errors it raises); ``timestamp`` becomes
+    its SOURCE_DATE_EPOCH (the DOCX's dates)."""
+    env = None if timestamp is None else {"SOURCE_DATE_EPOCH": str(timestamp)}
+    return pandoc.run(args, text, timeout=pandoc.RENDER_TIMEOUT, cwd=cwd, env=env)
 
 
 # --------------------------------------------------------------------------- formats
@@ -292,40 +272,18 @@ def is_draft(assembled: Assembled) -> bool:
     return bool(assembled.metadata.get("draft"))
 
 
-TEMPLATE_FILES = (
-    "outputs.lua",
-    "audience.lua",
-    "brief.lua",
-    "citations.lua",
-    "brief.typst",
-    "brief.html",
-    "reference.docx",
-)
-
-
-def build_key(project: Project, assembled: Assembled) -> str:
-    """Everything the outputs depend on: the assembled document (sections, brief, date,
-    marking), the bibliography, the CSL style, the templates and the tools' versions."""
+def build_key(project: Project, brief: Brief, assembled: Assembled) -> str:
+    """Everything the outputs depend on: the assembled document (the brief's date, marking
+    and audience, a draft's marks) and every input of the brief (briefgen.inputs: files by
+    name and content, a refused one by its size and time; the tools' versions)."""
     h = hashlib.sha256()
-    parts = [
-        assembled.markdown.encode("utf-8"),
-        _bibliography_bytes(project),
-        project.config.csl.read_bytes(),
-    ]
-    parts += [template_path(project, name).read_bytes() for name in TEMPLATE_FILES]
-    parts.append(f"{__version__}/{pandoc_version()}/{typst_version()}".encode())
-    for part in parts:
-        h.update(hashlib.sha256(part).digest())
+    inputs = brief_inputs(project, brief)
+    h.update(hashlib.sha256(assembled.markdown.encode("utf-8")).digest())
+    for item in inputs.files:
+        h.update(f"{item.name}\0".encode())
+        h.update(hashlib.sha256(key_content(project.root, item)).digest())
+    h.update(json.dumps(inputs.tools).encode())
     return h.hexdigest()
-
-
-def _bibliography_bytes(project: Project) -> bytes:
-    """The bibliography as the check reads it; one the check refuses (too large, not a
-    regular file, gone) is never read whole, and counts in a key by a marker."""
-    try:
-        return read_bibliography(project.root, project.config.bibliography)
-    except (Refused, OSError):
-        return b"\0refused"
 
 
 def up_to_date(
@@ -464,17 +422,13 @@ def write_outputs(
     return BuildOutput(brief.name, outputs, manifest)
 
 
-def _input_hash(project: Project, path: Path) -> str:
-    """An input's hash for the manifest (the bibliography read as the check reads it); an
-    input gone or refused since the check is an error, not a crash (e.g. under watch)."""
+def _input_hash(project: Project, item: Input) -> str:
+    """An input's hash for the manifest (read as the loader reads it); an input gone or
+    refused since the check is an error, not a crash (e.g. under watch)."""
     try:
-        if path == project.config.bibliography:
-            return sha256(read_bibliography(project.root, path))
-        return sha256(path.read_bytes())
+        return input_digest(project.root, item)
     except (Refused, OSError):
-        raise RenderError(
-            f"{project.rel(path)} changed while the brief was built: build again"
-        ) from None
+        raise RenderError(f"{item.name} changed while the brief was built: build again") from None
 
 
 def manifest_document(
@@ -484,22 +438,20 @@ def manifest_document(
     claims: dict[str, int],
     results: dict[str, bytes],
 ) -> dict[str, object]:
-    config = project.config
-    inputs = [project.root / "briefgen.yaml", config.bibliography, brief.path]
-    inputs += [project.sections[s].path for s in brief.sections if s in project.sections]
+    """The manifest beside a brief's outputs: what verify compares. ``inputs`` holds the
+    brief's project files (project-relative paths), ``tool_files`` briefgen's own templates
+    the build used (``briefgen:templates/<file>``), both by SHA-256; ``tools`` the versions
+    and the CSL style (briefgen.inputs.brief_inputs)."""
+    inputs = brief_inputs(project, brief)
     stem = output_stem(brief.name, is_draft(assembled))
     return {
         "brief": brief.name,
         "draft": is_draft(assembled),  # verify refuses a draft
         "audience": brief.audience,
         "marking": assembled.metadata["marking"],
-        "inputs": {project.rel(p): _input_hash(project, p) for p in inputs},
-        "tools": {
-            "briefgen": __version__,
-            "pandoc": pandoc_version(),
-            "typst": typst_version(),
-            "csl": config.csl_name,
-        },
+        "inputs": {i.name: _input_hash(project, i) for i in inputs.project_files},
+        "tool_files": {i.name: _input_hash(project, i) for i in inputs.own_files},
+        "tools": dict(inputs.tools),
         "claims": claims,
         "outputs": {f"{stem}.{fmt}": sha256(data) for fmt, data in sorted(results.items())},
     }

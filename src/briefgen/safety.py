@@ -17,12 +17,12 @@ import stat
 from pathlib import Path
 from posixpath import normpath
 
-from briefgen.claims import FileScan
 from briefgen.files import inside
 from briefgen.findings import Finding
-from briefgen.locate import Locator, blanked, code_spans
 from briefgen.markup import AUDIENCE_ATTRIBUTES, near_attribute
-from briefgen.project import LANGUAGE_TAG_RE
+from briefgen.model import LANGUAGE_TAG_RE
+from briefgen.scan import FileScan
+from briefgen.scan.locate import Locator, blanked, code_spans
 
 LINK_SCHEMES = ("http", "https", "mailto")
 ALLOWED_ATTRIBUTES = frozenset((*AUDIENCE_ATTRIBUTES, "lang", "dir", "title", "width", "height"))

@@ -11,7 +11,7 @@ from briefgen.assemble import default_templates
 from briefgen.errors import ConfigError
 from briefgen.files import write_atomic
 from briefgen.findings import did_you_mean
-from briefgen.project import BRIEFS_DIR, ID_RE, SECTIONS_DIR, Project
+from briefgen.model import BRIEFS_DIR, ID_RE, SECTIONS_DIR, Project
 
 
 def _today() -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefgen.errors import ConfigError
-from briefgen.project import OUTPUT_DATES
+from briefgen.model import OUTPUT_DATES
 
 
 @dataclass(frozen=True)

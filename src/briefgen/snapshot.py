@@ -5,10 +5,13 @@ since the last run. The scan cache (cache.py) saves pandoc's parse of each file,
 1,000 section files and their cached scans still costs more than it should. So ``check``
 also stores its whole result, keyed by everything a check reads:
 
-- the bytes of briefgen.yaml, of the bibliography and the CSL style it names, and of every
-  file in briefs/ and briefs/sections/ (with the directories' listings, so an added,
-  removed or renamed file is a change), each read as the loader reads it: a file it refuses
-  (too large, special, outside the project) counts by its size and time, never read whole;
+- the check's inputs (:func:`briefgen.inputs.check_inputs`): the bytes of briefgen.yaml,
+  of the bibliography and of a CSL file of the project, and of every file in briefs/ and
+  briefs/sections/ (with the directories' listings, so an added, removed or renamed file is
+  a change), each read as the loader reads it: a file it refuses (too large, special,
+  outside the project) counts by its size and time, never read whole
+  (:func:`briefgen.inputs.key_content`); and the names of the project's image files (a
+  section may show only one that exists);
 - the brief names asked for and whether the reading grade is wanted;
 - the code that computes the result: Python, briefgen's own module files and the
   libraries the check uses (by size and modification time), and pandoc's binary.
@@ -23,16 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from briefgen.bibliography import MAX_BIBLIOGRAPHY_BYTES
 from briefgen.cache import CACHE_DIR, code_identity, enabled, read_entry, write_entry
-from briefgen.files import Refused, read_inside
 from briefgen.findings import Finding
-from briefgen.project import BRIEFS_DIR, CONFIG_FILE, MAX_SECTION_BYTES, SECTIONS_DIR, Config
+from briefgen.inputs import check_inputs, key_content
+from briefgen.model import Config
 
 FORMAT = 1
 
@@ -45,31 +46,14 @@ def _key(root: Path, config: Config, names: Sequence[str], readability: bool) ->
         h.update(data)
 
     add("format", f"{FORMAT}/{code_identity()}/{readability}/{list(names)}".encode())
-    for path in (root / CONFIG_FILE, config.bibliography, config.csl):
-        exists = path.is_file()
-        add(str(path), _content(root, path, MAX_BIBLIOGRAPHY_BYTES) if exists else b"<missing>")
-    add("templates/", b"dir" if (root / "templates").is_dir() else b"none")  # a warning's
-    for directory in (root / BRIEFS_DIR, root / SECTIONS_DIR):
-        entries = sorted(os.scandir(directory), key=lambda e: e.name) if directory.is_dir() else []
-        add(f"listing {directory}", "\n".join(e.name for e in entries).encode())
-        for entry in entries:
-            if not entry.is_dir():
-                add(entry.path, _content(root, Path(entry.path)))
+    inputs = check_inputs(root, config)
+    for label, value in inputs.identity:
+        add(label, value.encode())
+    for folder, names_in in inputs.listings:
+        add(f"listing {folder}", "\n".join(names_in).encode())
+    for item in inputs.files:
+        add(item.name, key_content(root, item))
     return h.hexdigest()
-
-
-def _content(root: Path, path: Path, limit: int = MAX_SECTION_BYTES) -> bytes:
-    """A file's bytes, read as the loader reads them (inside the project, a regular file,
-    bounded); for a file the loader refuses, its size and time, so that a huge or special
-    file is never read whole for a key and any change to it is still a miss."""
-    try:
-        return read_inside(root, path, limit)
-    except (Refused, OSError):
-        try:
-            status = os.stat(path)
-        except OSError:
-            return b"<unreadable>"
-        return f"<refused {status.st_mode} {status.st_size} {status.st_mtime_ns}>".encode()
 
 
 def _entry(root: Path, names: Sequence[str], readability: bool) -> Path:

@@ -5,6 +5,13 @@ checked against one schema (:data:`FIELDS`) before anything uses it, every input
 must be a project-relative POSIX path and is read only through
 :func:`briefgen.files.read_inside` (links resolved, inside the project, a regular file of
 bounded size), and the output and the manifest themselves are read with a size bound.
+briefgen's own templates the build used are recorded apart (``tool_files``, named
+``briefgen:templates/<file>``): a name that is not one of them is never opened either.
+
+What the manifest records is compared with the brief's inputs as they are now
+(:func:`briefgen.inputs.brief_inputs`, the list the build key and the manifest come from):
+an input changed or gone, one the brief has now but did not have (a section, an image, a
+project template that now overrides briefgen's own), a tool or the CSL style changed.
 
 A manifest can still be forged to match a forged output. :func:`rebuild_output` trusts it
 for nothing but the brief's name: it builds that brief again into a temporary directory and
@@ -22,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import __version__
 from briefgen.build import build_briefs
 from briefgen.errors import BriefgenError, ConfigError
 from briefgen.files import (
@@ -34,8 +40,16 @@ from briefgen.files import (
     sha256_bounded,
 )
 from briefgen.findings import Finding
-from briefgen.project import BRIEFS_DIR, Project
-from briefgen.render import DRAFT, FORMATS, pandoc_version, typst_version
+from briefgen.inputs import (
+    OWN,
+    brief_inputs,
+    input_digest,
+    own_template,
+    template_input,
+    tool_identity,
+)
+from briefgen.model import BRIEFS_DIR, Project
+from briefgen.render import DRAFT, FORMATS
 
 MAX_MANIFEST_BYTES = 16 * 2**20  # a manifest is a few kilobytes
 MAX_INPUT_BYTES = 64 * 2**20  # sections are held to 1 MB; a bibliography may be larger
@@ -51,7 +65,8 @@ class Manifest:
     draft: bool | None  # None: written by an older briefgen, which did not say
     inputs: dict[str, str]  # project-relative POSIX path -> SHA-256 (not yet known to be inside)
     outputs: dict[str, str]  # file name -> SHA-256
-    tools: dict[str, str]  # tool -> version
+    tools: dict[str, str]  # tool -> version; "csl" -> the style (briefgen.inputs.csl_identity)
+    tool_files: dict[str, str]  # briefgen's own file ("briefgen:templates/<file>") -> SHA-256
 
 
 # --------------------------------------------------------------------------- the schema
@@ -86,6 +101,7 @@ FIELDS = (
     Field("inputs", True, _digests, "a mapping of project files to SHA-256 digests"),
     Field("outputs", True, _digests, "a mapping of file names to SHA-256 digests"),
     Field("tools", True, _versions, "a mapping of tool names to versions"),
+    Field("tool_files", True, _digests, "a mapping of briefgen's own files to SHA-256 digests"),
 )
 
 
@@ -104,7 +120,13 @@ def parse_manifest(path: Path, data: object) -> Manifest:
     if problems:
         raise ConfigError("\n".join(problems))
     return Manifest(
-        path, data["brief"], data.get("draft"), data["inputs"], data["outputs"], data["tools"]
+        path,
+        data["brief"],
+        data.get("draft"),
+        data["inputs"],
+        data["outputs"],
+        data["tools"],
+        data["tool_files"],
     )
 
 
@@ -171,9 +193,10 @@ def verify_output(project: Project, output: Path) -> list[str]:
         problems.append(f"{manifest.path.name} does not say whether it is a draft: build again")
     problems += _output_problems(output, manifest)
     problems += _input_problems(project, manifest)
+    problems += _tool_file_problems(project, manifest)
     problems += _brief_problems(project, manifest)
-    problems += _tool_problems(manifest)
-    return problems
+    problems += _tool_problems(project, manifest)
+    return list(dict.fromkeys(problems))  # a template linked out is met twice
 
 
 def _output_problems(output: Path, manifest: Manifest) -> list[str]:
@@ -212,22 +235,63 @@ def _input_problems(project: Project, manifest: Manifest) -> list[str]:
     return problems
 
 
+def _tool_file_problems(project: Project, manifest: Manifest) -> list[str]:
+    """briefgen's own templates the build used: each must still be the one a build uses
+    (no project template overrides it now) and unchanged (an upgrade, or an edit in a
+    source checkout). A name that is not one of briefgen's templates is never opened."""
+    problems = []
+    for name, digest in sorted(manifest.tool_files.items()):
+        own = own_template(name)
+        if own is None:
+            problems.append(
+                f"{manifest.path}: names {name!r}, which is not one of briefgen's own files: "
+                "the manifest was not written by briefgen"
+            )
+            continue
+        try:
+            now = template_input(project, name.removeprefix(OWN))
+            if not now.own:
+                problems.append(f"{now.name} now overrides briefgen's own since the build")
+            elif input_digest(project.root, own) != digest:
+                problems.append(f"{name} changed since the build")
+        except BriefgenError as exc:  # a project template linked out of the project
+            problems.append(str(exc))
+        except (Refused, OSError):
+            problems.append(f"{name} no longer exists")
+    return problems
+
+
 def _brief_problems(project: Project, manifest: Manifest) -> list[str]:
+    """Inputs the brief has now that the build did not (a section added to the brief, an
+    image or a file added to the project's templates folder)."""
     brief = project.briefs.get(manifest.brief)
     if brief is None:
         if f"{BRIEFS_DIR}/{manifest.brief}.yaml" in manifest.inputs:
             return []  # the inputs already say that the brief's file is gone or changed
         return [f"the brief '{manifest.brief}' the manifest names is not in the project"]
-    now = {project.rel(project.sections[s].path) for s in brief.sections if s in project.sections}
-    added = now - set(manifest.inputs)
-    return [f"{rel} was added to the brief since the build" for rel in sorted(added)]
+    try:
+        now = brief_inputs(project, brief)
+    except BriefgenError as exc:  # a project template linked out of the project
+        return [str(exc)]
+    overrides = {  # said by _tool_file_problems
+        t.name for name, t in now.templates if not t.own and OWN + name in manifest.tool_files
+    }
+    problems = []
+    for item in sorted(now.project_files, key=lambda i: i.name):
+        if item.name in manifest.inputs or item.name in overrides:
+            continue
+        if item.kind == "section":
+            problems.append(f"{item.name} was added to the brief since the build")
+        else:
+            problems.append(f"{item.name} was added since the build")
+    return problems
 
 
-def _tool_problems(manifest: Manifest) -> list[str]:
-    tools = {"briefgen": __version__, "pandoc": pandoc_version(), "typst": typst_version()}
+def _tool_problems(project: Project, manifest: Manifest) -> list[str]:
+    """The tools' versions and the CSL style (briefgen.inputs.tool_identity)."""
     return [
         f"built with {tool} {manifest.tools.get(tool)}, now {version}"
-        for tool, version in tools.items()
+        for tool, version in tool_identity(project.config)
         if manifest.tools.get(tool) != version
     ]
 

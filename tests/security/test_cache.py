@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import briefgen.cache as cache
-from briefgen.project import FrontMatterMemo, load_config
+from briefgen.load import load_config
+from briefgen.load.memo import FrontMatterMemo
 from briefgen.readability import SyllableMemo
 from tests.conftest import invoke
 

@@ -105,7 +105,7 @@ def test_each_section_is_parsed_without_the_link_definitions_of_others(project: 
     resolve another's link there either, or the check would judge a link the build never
     makes (and cache that judgement with a file that does not hold it)."""
     from briefgen.check import check
-    from briefgen.project import load_project
+    from briefgen.load import load_project
 
     root = project("basic")
     append(root, ANONYMITY, "\nThe [portal] [@owen2015tor].\n\n[portal]: javascript:alert(1)\n")
@@ -260,7 +260,7 @@ def test_a_huge_csl_file_is_refused_before_it_is_read(project: Copy) -> None:
 
 
 def test_a_real_csl_file_in_the_project_passes(project: Copy) -> None:
-    from briefgen.project import find_csl
+    from briefgen.load.csl import find_csl
 
     root = project("basic")
     style = find_csl("chicago-author-date", root)

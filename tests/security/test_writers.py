@@ -19,7 +19,7 @@ import pytest
 
 from briefgen.assemble import assemble
 from briefgen.errors import RenderError
-from briefgen.project import load_project
+from briefgen.load import load_project
 from briefgen.render import render_office
 from tests.conftest import invoke
 

@@ -1,4 +1,4 @@
-"""Issue 15: YAML in content stays plain data (briefgen.project.load_yaml)."""
+"""Issue 15: YAML in content stays plain data (briefgen.load.yaml.load_yaml)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ the two sides again when neither is cited, and reports the doubt when only one s
 (see :func:`settle`). A non-breaking space (pandoc's ``\\ ``) after an abbreviation is never a
 boundary, which is how a writer keeps one sentence.
 
-Text is the flattened inline text of one paragraph (see ``claims._Flat``): pandoc has
+Text is the flattened inline text of one paragraph (see ``inlines.Flat``): pandoc has
 already turned ``...`` into ``…``, straight quotes into curly ones, and ``\\ `` into U+00A0.
 """
 

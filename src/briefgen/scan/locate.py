@@ -8,17 +8,19 @@ blocks), so that ``[Manubot](https://manubot.org), a tool`` reads as ``Manubot, 
 a sentence's first words are found through links, spans, citations and footnotes. Offsets in
 the skeleton are offsets in the source.
 
-The same scan lists the fenced divs (``:::``) as pandoc will read them, for the div's line
-and for the fences that are never closed.
+The fenced divs (``:::``) and code blocks, as pandoc will read them, are listed here too
+(``briefgen.scan.fences``): for the div's line, for the fences that are never closed, and
+for the code that holds no prose.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Sequence
 from itertools import islice
+
+from briefgen.scan.fences import Fence, LooseFence, scan_fences
 
 WORD_RE = re.compile(r"[^\W_]+")
 
@@ -36,32 +38,6 @@ _INLINE_NOTE_RE = re.compile(r"\^\[")
 _FOOTNOTE_REFERENCE_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _FOOTNOTE_DEFINITION_RE = re.compile(r"(?m)^[ ]{0,3}\[\^([^\]\s]+)\]:[ \t]*")
 _FENCE_LINE_RE = re.compile(r"(?m)^[ \t]*:{3,}.*$")
-_CODE_FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_MARKER_LINE_RE = re.compile(r"(?m)^[ \t]*(?:`{3,}|~{3,}|:{3,})")
-_DIV_FENCE_RE = re.compile(r"^[ \t]*(:{3,})[ \t]*(.*?)[ \t]*$")
-_FENCE_CLASS_RE = re.compile(r"(?<![^\s{])\.([\w-]+)")
-_FENCE_WORD_RE = re.compile(r"[\w-]+")
-_FENCE_ATTR_RE = re.compile(r"""([\w:-]+)=(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
-
-
-@dataclass(frozen=True)
-class Fence:
-    """A fenced div's opening line as pandoc reads it."""
-
-    line: int
-    offset: int  # of the line's first character
-    classes: tuple[str, ...]
-    attributes: tuple[tuple[str, str], ...]
-    closed: bool  # a closing fence was found for it
-    text: str  # the line as written
-
-
-@dataclass(frozen=True)
-class LooseFence:
-    """A ``:::`` line that pandoc reads as paragraph text, not as a fence."""
-
-    line: int
-    text: str
 
 
 class Locator:
@@ -72,10 +48,10 @@ class Locator:
         self.body_offset = body_offset
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self._skeletons: tuple[str, str, list[tuple[int, int]]] | None = None
-        # (skeleton, pattern) -> the lowest offset a search from which found nothing: a
+        # (in_note, words) -> the lowest offset a search from which found nothing: a
         # search from there on cannot find anything either, so a sentence that is not in
         # the source (an entity, a word pandoc rewrote) costs one scan, not one per sentence
-        self._absent: dict[tuple[int, str], int] = {}
+        self._absent: dict[tuple[bool, tuple[str, ...]], int] = {}
         self._notes: list[int] | None = None
         self._fences: tuple[list[Fence], list[LooseFence], list[tuple[int, int]]] | None = None
 
@@ -107,7 +83,7 @@ class Locator:
 
     def _scan_fences(self) -> tuple[list[Fence], list[LooseFence], list[tuple[int, int]]]:
         if self._fences is None:
-            self._fences = _scan_fences(self.source, self.body_offset, self.line_starts)
+            self._fences = scan_fences(self.source, self.body_offset, self.line_starts)
         return self._fences
 
     def note_starts(self) -> list[int]:
@@ -137,10 +113,10 @@ class Locator:
             found = self.find_literal("@" + words[0], start, floor)
         if found is None:
             for count in (min(len(words), 3), 1):
-                pattern = _words_pattern(tuple(words[:count]))
-                found = self._first_match(skeleton, pattern, words[0], start)
+                run = tuple(words[:count])
+                found = self._find_words(in_note, run, start)
                 if found is None:
-                    found = self._first_match(skeleton, pattern, words[0], floor)
+                    found = self._find_words(in_note, run, floor)
                 if found is not None:
                     break
         if found is None:
@@ -148,13 +124,11 @@ class Locator:
         end = _end_of(skeleton, text, words[0], found)
         return _back_over_openers(self.source, text, words[0], found), end
 
-    def _first_match(
-        self, skeleton: str, pattern: re.Pattern[str], first: str, start: int
-    ) -> int | None:
-        key = (id(skeleton), pattern.pattern)
-        if start >= self._absent.get(key, len(skeleton) + 1):
+    def _find_words(self, in_note: bool, words: tuple[str, ...], start: int) -> int | None:
+        key = (in_note, words)
+        if start >= self._absent.get(key, len(self.source) + 1):
             return None
-        found = _first_match(skeleton, pattern, first, start)
+        found = find_words(self.skeleton(in_note), words, start)
         if found is None:
             self._absent[key] = min(start, self._absent.get(key, start))
         return found
@@ -222,21 +196,35 @@ def _back_over_openers(source: str, text: str, first_word: str, pos: int) -> int
     return at
 
 
-def _first_match(source: str, pattern: re.Pattern[str], first: str, start: int) -> int | None:
-    """Where ``pattern.search(source, start)`` would match, found faster: every match begins
-    with the literal first word, so only its occurrences are tried."""
-    pos = source.find(first, start)
-    while pos >= 0:
-        if pattern.match(source, pos):
-            return pos
-        pos = source.find(first, pos + 1)
+def find_words(text: str, words: Sequence[str], start: int) -> int | None:
+    """Where the first run of ``words`` at or after ``start`` begins: each a whole word of
+    ``text`` (a run of letters and digits, ``WORD_RE``), one right after another, with only
+    other characters between them.
+
+    Only the places where the first word occurs are looked at, each by reading the words
+    that follow it there with ``WORD_RE``: no pattern is compiled for a sentence (compiling
+    one per sentence opening took a third of a cold check on real prose, where nearly every
+    sentence opens differently), and no text is split into words beyond the places tried
+    (splitting every file whole cost as much as the compiling it replaced)."""
+    first = words[0]
+    at = text.find(first, start)
+    while at >= 0:
+        if at == 0 or not text[at - 1].isalnum():  # [^\W_] is str.isalnum
+            word = WORD_RE.match(text, at)
+            if word is not None and word.group() == first and _words_follow(text, words, word):
+                return at
+        at = text.find(first, at + 1)
     return None
 
 
-@lru_cache(maxsize=4096)
-def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    body = r"[\W_]+".join(re.escape(w) for w in words)
-    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])")
+def _words_follow(text: str, words: Sequence[str], word: re.Match[str]) -> bool:
+    """Whether ``words[1:]`` are the words that follow ``word`` in ``text``."""
+    for wanted in words[1:]:
+        following = WORD_RE.search(text, word.end())
+        if following is None or following.group() != wanted:
+            return False
+        word = following
+    return True
 
 
 def first_words(text: str, n: int = 3) -> list[str]:
@@ -355,86 +343,3 @@ def _matching_brackets(text: str) -> dict[int, int]:
         elif char == "]" and stack:
             pairs[stack.pop()] = m.start()
     return pairs
-
-
-# --------------------------------------------------------------------------- fences
-
-
-def _scan_fences(
-    source: str, body_offset: int, line_starts: list[int]
-) -> tuple[list[Fence], list[LooseFence], list[tuple[int, int]]]:
-    """Fenced divs, ``:::`` lines that pandoc reads as text, and fenced code blocks, by
-    pandoc's rules: an opening fence needs a block to start (a blank line, another fence,
-    or the body's start before it), a closing fence closes the innermost open div even
-    right after a paragraph line, a code fence opens a code block anywhere; nothing inside
-    a code block counts. Only the lines that start with a fence are looked at."""
-    fences: list[Fence] = []
-    loose: list[LooseFence] = []
-    code: list[tuple[int, int]] = []
-    stack: list[int] = []  # indices into fences
-    closed: set[int] = set()
-    code_fence: str | None = None
-    code_start = 0
-    first = max(bisect_right(line_starts, body_offset) - 1, 0)
-    block_started = {first}  # lines after which a block may start: fences read as fences
-    for marker in _MARKER_LINE_RE.finditer(source, line_starts[first]):
-        index = bisect_right(line_starts, marker.start()) - 1
-        start = line_starts[index]
-        end = line_starts[index + 1] - 1 if index + 1 < len(line_starts) else len(source)
-        line = source[start:end]
-        if code_fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(code_fence) and not stripped.strip(code_fence[0]):
-                code.append((code_start, end))
-                code_fence = None
-                block_started.add(index + 1)
-            continue
-        previous = source[line_starts[index - 1] : start] if index > first else ""
-        in_paragraph = index not in block_started and bool(previous.strip())
-        opening = _CODE_FENCE_RE.match(line)
-        if opening:
-            # pandoc makes a code block only of a fence that is closed, and a ~~~ fence
-            # only where a block may start; anything else stays text
-            fence = opening.group(1)
-            closing = re.compile(
-                r"(?m)^[ \t]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$"
-            )
-            if closing.search(source, end) and not (fence[0] == "~" and in_paragraph):
-                code_fence, code_start = fence, start
-            continue
-        m = _DIV_FENCE_RE.match(line)
-        if m is None:
-            continue
-        rest = m.group(2).rstrip(":").strip()
-        if not rest:  # a closing fence
-            if stack:
-                closed.add(stack.pop())
-                block_started.add(index + 1)
-            continue
-        if in_paragraph or (line[:1] in " \t" and not stack):
-            loose.append(LooseFence(index + 1, line.strip()))
-            continue
-        classes, attributes = _fence_attributes(rest)
-        stack.append(len(fences))
-        fences.append(Fence(index + 1, start, classes, attributes, False, line.strip()))
-        block_started.add(index + 1)
-    if code_fence is not None:
-        code.append((code_start, len(source)))
-    fences = [
-        Fence(f.line, f.offset, f.classes, f.attributes, i in closed, f.text)
-        for i, f in enumerate(fences)
-    ]
-    return fences, loose, code
-
-
-def _fence_attributes(rest: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    if rest.startswith("{"):
-        inside = rest[1 : rest.rfind("}")] if "}" in rest else rest[1:]
-        classes = tuple(_FENCE_CLASS_RE.findall(inside))
-        attributes = tuple(
-            (m.group(1), m.group(2) or m.group(3) or m.group(4) or "")
-            for m in _FENCE_ATTR_RE.finditer(inside)
-        )
-        return classes, attributes
-    word = _FENCE_WORD_RE.match(rest)
-    return ((word.group(),) if word else ()), ()

@@ -1,0 +1,52 @@
+"""Reading section files for the check: the claim rule and what serves it.
+
+pandoc     the one place pandoc is run (for reading here, and for rendering)
+batch      many files through few pandoc processes, on every core: ``scan_files``
+walker     the claim rule: pandoc's AST of one file -> FileScan (pure)
+inlines    a paragraph's inlines -> its text, with citations and footnotes marked
+places     where divs, spans, links and raw content are in the source
+sentences  where one sentence ends and the next begins
+locate     finding rendered text again in its source (pandoc gives no positions)
+fences     fenced divs and code blocks, as pandoc's reader takes them
+model      the records a scan gives the checker
+"""
+
+from __future__ import annotations
+
+from briefgen.scan.batch import scan_files
+from briefgen.scan.model import (
+    AUDIENCE_CLASS,
+    EXEMPT_CLASSES,
+    AudienceBlock,
+    CitationUse,
+    FenceProblem,
+    FileScan,
+    Markup,
+    MetadataBlock,
+    Progress,
+    RawUse,
+    ScanInput,
+    Sentence,
+    Target,
+    split_names,
+)
+from briefgen.scan.walker import walk
+
+__all__ = [
+    "AUDIENCE_CLASS",
+    "EXEMPT_CLASSES",
+    "AudienceBlock",
+    "CitationUse",
+    "FenceProblem",
+    "FileScan",
+    "Markup",
+    "MetadataBlock",
+    "Progress",
+    "RawUse",
+    "ScanInput",
+    "Sentence",
+    "Target",
+    "scan_files",
+    "split_names",
+    "walk",
+]
