@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests import realprose
 
 from briefgen.check import check
+from briefgen.gcpause import paused
 from briefgen.load import load_project
 
 
@@ -36,7 +37,8 @@ def main() -> int:
         root = Path(tmp)
         gold = realprose.build_project(root)
         started = time.perf_counter()
-        result = check(load_project(root), use_cache=False)
+        with paused():  # as app.py runs every command
+            result = check(load_project(root))  # no store: no cache
         seconds = time.perf_counter() - started
     score = realprose.score(gold, result.findings)
     print(f"corpus: {realprose.CORPUS}")

@@ -75,7 +75,7 @@ def _session_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _cache_home(_session_cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cache key (cache.py) lives in a temporary XDG cache directory, one per session,
+    """The cache key (cache/store.py) lives in a temporary XDG cache directory, one per session,
     never in the real ~/.cache. A test may point XDG_CACHE_HOME elsewhere."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache_home))
 

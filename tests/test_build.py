@@ -168,7 +168,8 @@ def test_bad_format_is_a_usage_error(project) -> None:  # type: ignore[no-untype
     assert "unknown format 'odt': use pdf, docx, html" in result.stderr
 
 
-def test_unchanged_brief_is_not_rendered_again(project) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_brief_is_not_rendered_again(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)  # the record lives in the cache
     root = project("basic")
     first = invoke(["build", "note", "--to", "html", "--project", str(root)])
     assert "note: TLP:CLEAR" in first.stderr

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-import briefgen.cache as cache
-from briefgen.check import check
+import briefgen.cache.scans as scans
+import briefgen.cache.store as store
+from briefgen.cache import Store
+from briefgen.check import CheckResult, check
 from briefgen.load import load_project
 from tests.conftest import invoke
 
@@ -16,19 +18,26 @@ from tests.conftest import invoke
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many files each call to the real scanner parsed."""
     calls: list[int] = []
-    real = cache.scan_files
+    real = scans.scan_files
 
     def spy(inputs, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(len(inputs))
         return real(inputs, *args, **kwargs)
 
-    monkeypatch.setattr(cache, "scan_files", spy)
+    monkeypatch.setattr(scans, "scan_files", spy)
     monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
     return calls
 
 
+def cached_check(root: Path) -> CheckResult:
+    """A check with the project's cache, as the application layer runs it."""
+    cache = Store.open(root)
+    assert cache is not None
+    return check(load_project(root, cache), store=cache)
+
+
 def findings(root: Path) -> list[str]:
-    return [f"{f.file}:{f.line}:{f.rule}" for f in check(load_project(root)).findings]
+    return [f"{f.file}:{f.line}:{f.rule}" for f in cached_check(root).findings]
 
 
 def test_warm_check_parses_nothing_and_finds_the_same(project, counted: list[int]) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +70,7 @@ def test_bibliography_change_is_seen_through_the_cache(project, counted: list[in
 def test_a_new_briefgen_version_misses(project, counted: list[int], monkeypatch) -> None:  # type: ignore[no-untyped-def]
     root = project("basic")
     findings(root)
-    monkeypatch.setattr(cache, "__version__", "99.0")
+    monkeypatch.setattr(store, "__version__", "99.0")
     findings(root)
     assert counted == [2, 2]
 
@@ -84,7 +93,8 @@ def test_corrupt_entries_are_misses_and_the_cache_can_be_deleted(
 def test_cache_can_be_turned_off(project, counted: list[int], monkeypatch) -> None:  # type: ignore[no-untyped-def]
     root = project("basic")
     for _ in range(2):
-        check(load_project(root, use_cache=False), use_cache=False)
+        assert Store.open(root, use_cache=False) is None  # the one switch: no store
+        check(load_project(root, None), store=None)
     assert counted == [2, 2]
     assert not (root / ".briefgen-cache").exists()
     monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")  # the CLI's switch, read by Settings
@@ -98,11 +108,11 @@ def test_front_matter_memo_gives_the_same_sections(project, monkeypatch) -> None
     monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
     root = project("basic")
     for source in (REPO, root):
-        first = load_project(source)  # parses every front matter (and fills the memo)
-        again = load_project(source)  # reads them from the memo
+        first = load_project(source, Store.open(source))  # parses every front matter
+        again = load_project(source, Store.open(source))  # reads them from the memo
         assert again.sections == first.sections
         assert again.findings == first.findings
-    assert (root / ".briefgen-cache" / "front-matter-1.json").is_file()
+    assert len(list((root / ".briefgen-cache" / "front-matter").glob("*.json"))) == 1
 
 
 def test_front_matter_memo_follows_the_defined_audiences(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -114,18 +124,18 @@ def test_front_matter_memo_follows_the_defined_audiences(project, monkeypatch) -
         encoding="utf-8",
     )
     assert "audiences: [ministers]" in section.read_text(encoding="utf-8")
-    assert load_project(root).findings == ()
+    assert load_project(root, Store.open(root)).findings == ()
     config = root / "briefgen.yaml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("  ministers:", "  cabinet:"),
         encoding="utf-8",
     )
-    rules = [f.rule for f in load_project(root).findings]
+    rules = [f.rule for f in load_project(root, Store.open(root)).findings]
     assert "unknown-audience" in rules
 
 
 def grades(root: Path) -> dict[str, float | None]:
-    result = check(load_project(root))
+    result = cached_check(root)
     return {name: stats.reading_grade for name, stats in result.briefs.items()}
 
 
@@ -136,8 +146,7 @@ def test_syllable_memo_gives_the_same_grade_without_the_dictionary(project, monk
     root = project("basic")
     cold = grades(root)
     assert cold and all(g is not None for g in cold.values())
-    memo = root / ".briefgen-cache" / readability.SyllableMemo.FILE
-    assert memo.is_file()
+    assert len(list((root / ".briefgen-cache" / "syllables").glob("*.json"))) == 1
 
     def no_dictionary(word: str) -> int:
         raise AssertionError(f"the dictionary was consulted for {word!r}")
@@ -145,6 +154,6 @@ def test_syllable_memo_gives_the_same_grade_without_the_dictionary(project, monk
     monkeypatch.setattr(readability, "syllables", no_dictionary)
     assert grades(root) == cold  # every word known: counted from the memo alone
 
-    monkeypatch.setattr(cache, "code_identity", lambda: "another briefgen")
+    monkeypatch.setattr(store, "code_identity", lambda: "another briefgen")
     with pytest.raises(AssertionError, match="the dictionary was consulted"):
         grades(root)  # a memo from other code is not used

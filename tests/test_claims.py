@@ -182,7 +182,7 @@ def test_scan_reports_progress_per_batch() -> None:
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from briefgen.cli import ScanProgress
+    from briefgen.cli.progress import ScanProgress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -56,21 +56,28 @@ def calls(tree: ast.Module, name: str) -> bool:
 ALL = dict(modules())
 
 
+def in_cli(name: str) -> bool:
+    """Whether module ``name`` is part of the CLI package (cli/)."""
+    return name.split(".")[0] == "cli"
+
+
 def test_only_the_cli_imports_click() -> None:
     users = sorted(n for n, t in ALL.items() if any(i.startswith("click") for i in imported(t)))
-    assert users == ["cli"]
+    assert users and all(in_cli(n) for n in users), users
 
 
 def test_only_the_cli_and_main_reach_the_cli_and_only_the_cli_the_app() -> None:
-    assert sorted(n for n, t in ALL.items() if "briefgen.cli" in imported(t)) == ["__main__"]
-    assert sorted(n for n, t in ALL.items() if "briefgen.app" in imported(t)) == ["cli"]
+    reaching = sorted(n for n, t in ALL.items() if "briefgen.cli" in imported(t))
+    assert [n for n in reaching if not in_cli(n)] == ["__main__"]
+    app_users = sorted(n for n, t in ALL.items() if "briefgen.app" in imported(t))
+    assert app_users and all(in_cli(n) for n in app_users), app_users
 
 
 def test_the_library_never_prints_nor_exits() -> None:
     offenders = [
         name
         for name, tree in ALL.items()
-        if name != "cli" and (calls(tree, "print") or uses(tree, "sys.exit"))
+        if not in_cli(name) and (calls(tree, "print") or uses(tree, "sys.exit"))
     ]
     assert offenders == []
 
@@ -80,7 +87,7 @@ def test_the_library_never_prints_nor_exits() -> None:
 #: The other two locate resources outside briefgen and pass the environment on to a child:
 #: the per-user cache key (XDG_CACHE_HOME), pandoc's binary (PYPANDOC_PANDOC) and its heap
 #: (GHCRTS), and pandoc's environment (SOURCE_DATE_EPOCH for the DOCX's dates).
-ENVIRONMENT_READERS = {"settings", "cache", "scan.pandoc"}
+ENVIRONMENT_READERS = {"settings", "cache.store", "scan.pandoc"}
 
 
 def test_only_settings_and_the_resource_adapters_read_the_environment() -> None:
@@ -90,6 +97,48 @@ def test_only_settings_and_the_resource_adapters_read_the_environment() -> None:
 
 def test_only_gcpause_touches_the_garbage_collector() -> None:
     assert sorted(n for n, t in ALL.items() if "gc" in imported(t)) == ["gcpause"]
+
+
+def test_only_the_app_decides_on_the_garbage_collector() -> None:
+    """One place pauses the cycle collector: the application layer's commands."""
+    users = sorted(
+        n for n, t in ALL.items() if any(i.startswith("briefgen.gcpause") for i in imported(t))
+    )
+    assert users == ["app"]
+
+
+def _imports_the_cache(tree: ast.Module) -> bool:
+    return any(i == "briefgen.cache" or i.startswith("briefgen.cache.") for i in imported(tree))
+
+
+#: Who enters the cache besides app (which opens the one Store) and cache/ itself: each
+#: passes the Store it is given to the one adapter it needs, and nothing else.
+#: load (the front-matter memo), check (the scan cache and the syllable memo), render (the
+#: build record); build, watch and verify hand the store on.
+CACHE_CALL_SITES = {"load.__init__", "check", "render", "build", "watch", "verify"}
+
+
+def test_only_the_app_and_its_call_sites_touch_the_cache() -> None:
+    users = {n for n, t in ALL.items() if _imports_the_cache(t) and not n.startswith("cache.")}
+    assert users <= {"app", *CACHE_CALL_SITES}, users - {"app", *CACHE_CALL_SITES}
+
+
+def test_the_pure_core_knows_nothing_of_the_cache() -> None:
+    """The scanner, the loaders (but the package's entry, where the memo is entered), the
+    rules, the model and the list of inputs never import the cache."""
+    packages = ("scan", "load", "rules")
+    modules = ("model", "inputs", "readability", "findings")
+    core = [n for n in ALL if n.split(".")[0] in packages or n in modules]
+    core.remove("load.__init__")  # where the front-matter memo is entered
+    assert "scan.walker" in core and "load.sections" in core
+    assert sorted(n for n in core if _imports_the_cache(ALL[n])) == []
+
+
+def test_the_cache_package_holds_every_cache() -> None:
+    names = {n for n in ALL if n.startswith("cache.")}
+    expected = {"cache.store", "cache.codec", "cache.scans", "cache.snapshot", "cache.memos"}
+    assert expected <= names
+    assert "snapshot" not in ALL and "load.memo" not in ALL
 
 
 WALKER_MAY_NOT_IMPORT = (

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 
 def test_every_uncited_sentence_of_real_prose_is_reported_at_its_line(tmp_path: Path) -> None:
     gold = realprose.build_project(tmp_path)
-    result = check(load_project(tmp_path), use_cache=False)
+    result = check(load_project(tmp_path))  # no store: no cache
     score = realprose.score(gold, result.findings)
     assert score.sentences > 300 and score.uncited > 200  # the corpus is there, and read
     assert score.stray == []

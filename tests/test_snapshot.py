@@ -40,7 +40,7 @@ def test_an_unchanged_project_is_not_checked_twice(project, runs) -> None:  # ty
         assert again == first
         assert first[0] == 1  # the constructs project has errors: the exit code is kept
     assert len(runs) == 2  # text and sarif share an entry; json also computes reading grades
-    assert list((root / ".briefgen-cache" / "check-1").glob("*.json"))
+    assert list((root / ".briefgen-cache" / "check").glob("*.json"))
 
 
 @pytest.mark.parametrize(
@@ -71,14 +71,14 @@ def test_any_change_to_an_input_runs_the_check_again(
 
 
 def test_other_briefs_or_code_are_other_entries(project, runs, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import briefgen.snapshot as snapshot
+    import briefgen.cache.store as store
 
     root = project("basic")
     check(root)
     check(root, "note")
     check(root, "note")
     assert runs == [(), ("note",)]
-    monkeypatch.setattr(snapshot, "code_identity", lambda: "another briefgen")
+    monkeypatch.setattr(store, "code_identity", lambda: "another briefgen")
     check(root, "note")
     assert len(runs) == 3
 

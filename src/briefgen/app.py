@@ -3,7 +3,9 @@
 Each function finds and loads the project, runs the library's stages and returns a frozen
 result; it never prints, never exits and never reads the environment (``Settings`` comes
 in from the entry point). ``cli.py`` turns options into these calls and results into text
-and exit codes. This is the only place that decides whether to use the check snapshot.
+and exit codes. This is the only place that decides on speed: each command opens the cache
+once (``Store.open`` from Settings; None is no cache) and passes it down, decides whether to
+use the check snapshot, and pauses the cycle collector (``@pausing``, briefgen.gcpause).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.build import BuildOutcome, brief_errors, build_briefs
+from briefgen.cache import Store
 from briefgen.check import CheckResult, raise_unknown_brief
 from briefgen.check import check as run_check
 from briefgen.errors import ConfigError
 from briefgen.files import inside
 from briefgen.findings import Finding, did_you_mean
+from briefgen.gcpause import pausing
 from briefgen.ledger import LedgerRow
 from briefgen.load import find_root, load_project
 from briefgen.model import BRIEFS_DIR, SECTIONS_DIR, Brief, Project
@@ -34,8 +38,12 @@ def project_root(project_dir: Path | None) -> Path:
     return project_dir if project_dir is not None else find_root(Path.cwd())
 
 
-def open_project(project_dir: Path | None, settings: Settings) -> Project:
-    return load_project(project_root(project_dir), use_cache=settings.use_cache)
+def open_project(project_dir: Path | None, settings: Settings) -> tuple[Project, Store | None]:
+    """The project, loaded, and the cache for this command: the one switch is
+    ``Settings.use_cache``; the store is None when it is off or no key can be had."""
+    root = project_root(project_dir)
+    store = Store.open(root, settings.use_cache)
+    return load_project(root, store), store
 
 
 def briefs_named(project: Project, names: Sequence[str]) -> list[Brief]:
@@ -95,6 +103,7 @@ def split_targets(root: Path, names: Sequence[str]) -> tuple[list[str], list[str
     return briefs, sections
 
 
+@pausing
 def check(
     project_dir: Path | None,
     names: Sequence[str],
@@ -104,23 +113,24 @@ def check(
 ) -> CheckReport:
     """``briefgen check``: the findings of the whole project, or of the named briefs and
     sections, from the snapshot of an identical earlier check when there is one."""
+    from briefgen.cache.snapshot import Snapshot
     from briefgen.load import load_config
-    from briefgen.snapshot import Snapshot
 
     root = project_root(project_dir)
     briefs, sections = split_targets(root, names) if root.is_dir() else (list(names), [])
+    store = Store.open(root, settings.use_cache)  # None without a directory: loading says so
     snapshot = None
-    if root.is_dir() and settings.use_cache:  # else loading says what is wrong
+    if store is not None:
         config = load_config(root.resolve())
         targets = (*briefs, *(f"section:{sid}" for sid in sections))
-        snapshot = Snapshot(root.resolve(), config, targets, readability)
+        snapshot = Snapshot(store, root.resolve(), config, targets, readability)
     stored = snapshot.lookup() if snapshot is not None else None
     if stored is None:
-        project = load_project(root, use_cache=settings.use_cache)
+        project = load_project(root, store)
         result = run_check(
             project,
             briefs,
-            use_cache=settings.use_cache,
+            store=store,
             readability=readability,
             progress=progress,
             section_ids=sections,
@@ -159,6 +169,7 @@ class BuildRequest:
     project_templates: bool = True  # False: briefgen's own templates only
 
 
+@pausing
 def build(
     project_dir: Path | None,
     request: BuildRequest,
@@ -170,7 +181,7 @@ def build(
     """``briefgen build``: check, then build the briefs whose outputs are not up to date.
     ``planned`` hears how many briefs will be built, ``progress`` each one's line."""
     epoch = settings.epoch()
-    project = open_project(project_dir, settings)
+    project, store = open_project(project_dir, settings)
     if not request.project_templates:
         project = replace(project, config=replace(project.config, templates=None))
     names = sorted(project.briefs) if request.every_brief else list(request.briefs)
@@ -196,7 +207,7 @@ def build(
         request.force,
         scan_progress,
         epoch=epoch,
-        use_cache=settings.use_cache,
+        store=store,
     )
 
 
@@ -210,16 +221,17 @@ def watch(
 ) -> None:
     """``briefgen watch``: build now and after every change, until interrupted. A brief
     name that is not a file in briefs/ is an error now (a typo is not worth watching for;
-    a brief broken mid-edit is)."""
+    a brief broken mid-edit is). The cycle collector runs as usual: a watch lasts for hours."""
     from briefgen.watch import watch as run_watch
 
     epoch = settings.epoch()
     root = project_root(project_dir).resolve()
     missing = [n for n in briefs if not (root / BRIEFS_DIR / f"{n}.yaml").is_file()]
     if missing:
-        briefs_named(open_project(root, settings), missing)
+        briefs_named(open_project(root, settings)[0], missing)
     target = outdir if outdir is not None else root / "build"
-    run_watch(root, briefs, formats, target, report, epoch=epoch)
+    store = Store.open(root, settings.use_cache)
+    run_watch(root, briefs, formats, target, report, epoch=epoch, store=store)
 
 
 # --------------------------------------------------------------------------- verify
@@ -231,22 +243,24 @@ class Verified:
     problems: tuple[str, ...]  # empty: the output matches its inputs
 
 
+@pausing
 def verify(project_dir: Path | None, outputs: Sequence[Path], settings: Settings) -> list[Verified]:
     """``briefgen verify``: what no longer matches between each output and its manifest."""
     from briefgen.verify import verify_output
 
-    project = open_project(project_dir, settings)
+    project, _ = open_project(project_dir, settings)
     return [Verified(output, tuple(verify_output(project, output))) for output in outputs]
 
 
+@pausing
 def rebuild(project_dir: Path | None, outputs: Sequence[Path], settings: Settings) -> list[Any]:
     """``briefgen verify --rebuild``: each output compared with a fresh build of its brief
     (verify.Rebuilt, one per output)."""
     from briefgen.verify import rebuild_output
 
     epoch = settings.epoch()
-    project = open_project(project_dir, settings)
-    return [rebuild_output(project, output, epoch) for output in outputs]
+    project, store = open_project(project_dir, settings)
+    return [rebuild_output(project, output, epoch, store) for output in outputs]
 
 
 # --------------------------------------------------------------------------- reports
@@ -258,32 +272,35 @@ class Listing:
     errors: tuple[Finding, ...]  # errors in brief files (exit 1 after the listing)
 
 
+@pausing
 def listing(project_dir: Path | None, settings: Settings, today: dt.date) -> Listing:
     """``briefgen list``."""
     from briefgen import catalog
 
-    project = open_project(project_dir, settings)
-    result = run_check(project, use_cache=settings.use_cache)
+    project, store = open_project(project_dir, settings)
+    result = run_check(project, store=store)
     data = catalog.catalog(project, result, today)
     return Listing(data, tuple(brief_errors(result.findings)))
 
 
+@pausing
 def claims(project_dir: Path | None, briefs: Sequence[str], settings: Settings) -> list[LedgerRow]:
     """``briefgen claims``: the claim ledger's rows for the named briefs (all: none named)."""
     from briefgen import ledger
 
-    project = open_project(project_dir, settings)
+    project, store = open_project(project_dir, settings)
     selected = briefs_named(project, briefs)
-    result = run_check(project, briefs, use_cache=settings.use_cache)
+    result = run_check(project, briefs, store=store)
     return ledger.ledger(project, result, selected)
 
 
+@pausing
 def references(project_dir: Path | None, settings: Settings) -> dict[str, Any]:
     """``briefgen refs``: who cites each entry, unused entries, missing fields."""
     from briefgen import ledger
 
-    project = open_project(project_dir, settings)
-    result = run_check(project, use_cache=settings.use_cache)
+    project, store = open_project(project_dir, settings)
+    result = run_check(project, store=store)
     return ledger.references(project, result, result.bibliography)
 
 
@@ -293,13 +310,14 @@ class Comparison:
     errors: tuple[Finding, ...]  # brief errors that stop the comparison
 
 
+@pausing
 def diff(project_dir: Path | None, a: str, b: str, settings: Settings) -> Comparison:
     """``briefgen diff A B``."""
     from briefgen import ledger
 
-    project = open_project(project_dir, settings)
+    project, store = open_project(project_dir, settings)
     first, second = briefs_named(project, (a, b))
-    result = run_check(project, (a, b), use_cache=settings.use_cache)
+    result = run_check(project, (a, b), store=store)
     errors = tuple(brief_errors(result.findings, (a, b)))
     if errors:
         return Comparison(None, errors)
@@ -316,6 +334,7 @@ class Created:
     next_step: str  # what to do next, as one line
 
 
+@pausing
 def new(
     project_dir: Path | None,
     kind: str,
@@ -329,7 +348,7 @@ def new(
     can be added to a brief's sections: at once (``brief``)."""
     from briefgen import scaffold
 
-    project = open_project(project_dir, settings)
+    project, _ = open_project(project_dir, settings)
     if kind == "brief":
         written = project.rel(scaffold.new_brief(project, name, force, audience))
         step = f"next: list its sections under sections:, then run 'briefgen build {name}'"
@@ -363,6 +382,7 @@ class Imported:
     uncited: tuple[tuple[int, str], ...]  # line, sentence without a reference
 
 
+@pausing
 def import_draft(
     project_dir: Path | None,
     draft: Path,
@@ -375,7 +395,7 @@ def import_draft(
     """``briefgen import``: a draft with numeric references turned into section files."""
     from briefgen import importer
 
-    project = open_project(project_dir, settings)
+    project, _ = open_project(project_dir, settings)
     refs_by_number = importer.load_ref_map(refs_map) if refs_map is not None else {}
     try:
         text = draft.read_text(encoding="utf-8")

@@ -142,35 +142,7 @@ def assemble(
     sections = [project.sections[sid] for sid in brief.sections if sid in project.sections]
     date = brief_date(brief, epoch)
     look = audience.template
-    title = " ".join(brief.title.split())
-    short = title if len(title) <= 48 else title[:47].rstrip() + "…"
-    metadata: dict[str, object] = {
-        "title": plain_text(title),
-        "short-title": plain_text(short),
-        "organisation": plain_text(config.organisation) or " ",
-        "audience-label": plain_text(audience.label),
-        "briefgen-audience": audience.name,
-        "date": format_date(date),
-        "date-meta": date.isoformat(),
-        "marking": marking,
-        "marking-fg": MARKING_COLOURS[marking],
-        "look": look,
-        "lang": config.lang,
-        "region": config.lang.split("-")[-1] if "-" in config.lang else "GB",
-        "link-citations": True,
-        "suppress-bibliography": False,
-    }
-    if brief.subtitle:
-        metadata["subtitle"] = plain_text(brief.subtitle)
-    if look == "ministerial":
-        metadata["ministerial"] = True
-    else:
-        metadata["toc"] = True
-        metadata["toc-depth"] = 1
-        metadata["numbered"] = True
-    if draft is not None:
-        metadata["draft"] = True
-
+    metadata = _metadata(project, brief, marking, date, draft is not None)
     items = []
     for section in sections:
         marks = list((draft or {}).get(section.id, ()))
@@ -206,6 +178,44 @@ def assemble(
     header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True, width=10_000)
     timestamp = epoch if epoch is not None else midnight(date)
     return Assembled(f"---\n{header}---\n\n{body}", metadata, look, timestamp)
+
+
+def _metadata(
+    project: Project, brief: Brief, marking: str, date: dt.date, draft: bool
+) -> dict[str, object]:
+    """The document's YAML metadata: what the templates and pandoc read."""
+    config = project.config
+    audience = config.audiences[brief.audience]
+    look = audience.template
+    title = " ".join(brief.title.split())
+    short = title if len(title) <= 48 else title[:47].rstrip() + "…"
+    metadata: dict[str, object] = {
+        "title": plain_text(title),
+        "short-title": plain_text(short),
+        "organisation": plain_text(config.organisation) or " ",
+        "audience-label": plain_text(audience.label),
+        "briefgen-audience": audience.name,
+        "date": format_date(date),
+        "date-meta": date.isoformat(),
+        "marking": marking,
+        "marking-fg": MARKING_COLOURS[marking],
+        "look": look,
+        "lang": config.lang,
+        "region": config.lang.split("-")[-1] if "-" in config.lang else "GB",
+        "link-citations": True,
+        "suppress-bibliography": False,
+    }
+    if brief.subtitle:
+        metadata["subtitle"] = plain_text(brief.subtitle)
+    if look == "ministerial":
+        metadata["ministerial"] = True
+    else:
+        metadata["toc"] = True
+        metadata["toc-depth"] = 1
+        metadata["numbered"] = True
+    if draft:
+        metadata["draft"] = True
+    return metadata
 
 
 # ASCII punctuation that Markdown reads as markup (raw HTML, citations, links, emphasis, ...):

@@ -93,25 +93,9 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
         line = (block.start_line or 0) + 1
         raw = block.raw or ""
         first = raw.strip().splitlines()[0][:80] if raw.strip() else ""
-        if isinstance(block, model.DuplicateBlockKeyBlock):
-            first_line = entries[block.key].line if block.key in entries else None
-            where = f" (first defined at line {first_line})" if first_line else ""
-            finding(
-                line,
-                "bib-duplicate-key",
-                f"duplicate key '{block.key}'{where}: rename or remove one entry",
-                first,
-            )
-        elif isinstance(block, model.ParsingFailedBlock):
-            reason = _parse_reason(block)
-            finding(line, "bib-parse-error", f"cannot read this entry: {reason}", first)
-        elif isinstance(block, model.ImplicitComment) and raw.lstrip().startswith("@"):
-            finding(
-                line,
-                "bib-parse-error",
-                "text starting with '@' is not an entry: write @type{key, field = {...}}",
-                first,
-            )
+        problem = _block_problem(block, entries)
+        if problem is not None:
+            finding(line, *problem, first)
         elif isinstance(block, model.Entry):
             if not block.key.strip():
                 finding(line, "bib-parse-error", "entry has no key: write @type{key, ...}", first)
@@ -129,6 +113,24 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
                     first,
                 )
     return Bibliography(path, rel, entries, tuple(findings))
+
+
+def _block_problem(block: model.Block, entries: dict[str, Entry]) -> tuple[str, str] | None:
+    """(rule, message) for a block that is not an entry briefgen can read (a duplicate key,
+    a parse failure, stray text starting with '@'); None for any other block."""
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        first_line = entries[block.key].line if block.key in entries else None
+        where = f" (first defined at line {first_line})" if first_line else ""
+        message = f"duplicate key '{block.key}'{where}: rename or remove one entry"
+        return "bib-duplicate-key", message
+    if isinstance(block, model.ParsingFailedBlock):
+        return "bib-parse-error", f"cannot read this entry: {_parse_reason(block)}"
+    if isinstance(block, model.ImplicitComment) and (block.raw or "").lstrip().startswith("@"):
+        return (
+            "bib-parse-error",
+            "text starting with '@' is not an entry: write @type{key, field = {...}}",
+        )
+    return None
 
 
 def _parse_reason(block: model.ParsingFailedBlock) -> str:

@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.assemble import Assembled, DraftMark, assemble
-from briefgen.check import check, included, marking_sources
+from briefgen.brief_findings import marking_sources
+from briefgen.cache import Store
+from briefgen.check import check
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.limits import section_limits
 from briefgen.model import BRIEFS_DIR, Brief, Project, Section
 from briefgen.render import BuildOutput, build_key, render_outputs, up_to_date, write_outputs
+from briefgen.rules.audiences import included
 from briefgen.rules.markings import highest_marking
 from briefgen.scan import AudienceBlock, FileScan, Progress, split_names
 from briefgen.scan.locate import WORD_RE, Locator
@@ -86,7 +89,7 @@ def build_briefs(
     scan_progress: Progress | None = None,
     *,
     epoch: int | None = None,
-    use_cache: bool = True,
+    store: Store | None = None,
 ) -> BuildOutcome:
     """Check, then build each brief whose outputs are missing or stale (all with force).
 
@@ -94,6 +97,8 @@ def build_briefs(
     keys); then nothing is written and the outcome's ``refused`` lists those errors.
 
     ``epoch`` is SOURCE_DATE_EPOCH (Settings.epoch): every output's date and timestamp.
+    ``store`` is the cache (briefgen.cache): the check's, and this machine's record of what
+    was built, without which no output is up to date.
 
     Rendering does not wait for the check: each brief is assembled with the marking the
     check is expected to give (``expected_marking``) and rendered while the check parses the
@@ -122,7 +127,7 @@ def build_briefs(
                 assembled = assemble(project, brief, expected_marking(project, brief), None, epoch)
                 key = build_key(project, brief, assembled)
                 future = None
-                if force or not up_to_date(project, outdir, brief, key, formats):
+                if force or not up_to_date(project, outdir, brief, key, formats, store=store):
                     future = pool.submit(
                         render_outputs, project, brief, assembled, formats, cancelled, checked
                     )
@@ -135,7 +140,7 @@ def build_briefs(
             result = check(
                 project,
                 names,
-                use_cache=use_cache,
+                store=store,
                 readability=False,
                 progress=scan_progress,
                 jobs=jobs,
@@ -174,14 +179,14 @@ def build_briefs(
                 marks = _draft_marks(project, brief, result.scans) if draft else None
                 assembled = assemble(project, brief, stats.marking, marks, epoch)
                 key, future = build_key(project, brief, assembled), None
-            if not force and up_to_date(project, outdir, brief, key, formats, draft):
+            if not force and up_to_date(project, outdir, brief, key, formats, draft, store):
                 return name, None, f"{name}: up to date"
             claims = brief_claims(brief, result.scans, result.bibliography.keys)
             if future is not None:
                 results = future.result()
             else:
                 results = render_outputs(project, brief, assembled, formats)
-            built = write_outputs(project, brief, assembled, results, outdir, claims, key)
+            built = write_outputs(project, brief, assembled, results, outdir, claims, key, store)
             files = ", ".join(_show(p) for p in built.outputs.values())
             return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
 

@@ -79,10 +79,7 @@ def invisible_findings(rel: str, source: str) -> tuple[list[Finding], set[tuple[
         if not invisible(char):
             continue
         locator = locator or Locator(source)
-        j = i
-        while j > 0 and j - 1 != previous and _key_char(source[j - 1]):
-            j -= 1
-        at = previous_at if j > 0 and j - 1 == previous else _citation_at(source, j)
+        at = _key_at(source, i, previous, previous_at)
         previous, previous_at = i, at
         if at is not None:
             broken.add(locator.position(at))
@@ -98,20 +95,39 @@ def invisible_findings(rel: str, source: str) -> tuple[list[Finding], set[tuple[
         line, column = locator.position(i)
         if at is not None:
             findings.append(_in_key(rel, line, column, source, at, i))
-            continue
-        findings.append(
-            Finding(
-                rel,
-                line,
-                column,
-                "invisible-text",
-                f"invisible character {describe(char)}: delete it, or write it as "
-                f"&#x{ord(char):X}; where it is meant",
-                char,
-            )
-        )
+        else:
+            findings.append(_in_text(rel, line, column, char))
+    if locator is not None:
+        findings.extend(_unlisted(rel, locator, unlisted))
+    return findings, broken
+
+
+def _key_at(source: str, i: int, previous: int, previous_at: int | None) -> int | None:
+    """The '@' of the citation key that the invisible character at ``i`` stands in or right
+    after, if any; ``previous`` (with its answer) is the invisible character before it."""
+    j = i
+    while j > 0 and j - 1 != previous and _key_char(source[j - 1]):
+        j -= 1
+    return previous_at if j > 0 and j - 1 == previous else _citation_at(source, j)
+
+
+def _in_text(rel: str, line: int, column: int, char: str) -> Finding:
+    return Finding(
+        rel,
+        line,
+        column,
+        "invisible-text",
+        f"invisible character {describe(char)}: delete it, or write it as "
+        f"&#x{ord(char):X}; where it is meant",
+        char,
+    )
+
+
+def _unlisted(rel: str, locator: Locator, unlisted: dict[str, list[int]]) -> list[Finding]:
+    """One finding for each rule's characters past MAX_LISTED, at the first of them."""
+    findings: list[Finding] = []
     for rule, offsets in unlisted.items():
-        if offsets and locator is not None:
+        if offsets:
             line, column = locator.position(offsets[0])
             what = "invisible characters"
             if rule == "invisible-character":
@@ -121,7 +137,7 @@ def invisible_findings(rel: str, source: str) -> tuple[list[Finding], set[tuple[
                     rel, line, column, rule, f"{len(offsets)} more {what} from here on: delete them"
                 )
             )
-    return findings, broken
+    return findings
 
 
 def _citation_at(source: str, start: int) -> int | None:
@@ -176,7 +192,19 @@ def key_characters(key: str, known: Iterable[str]) -> str:
     visible = "".join(c for c in key if not invisible(c))
     look_alike = visible if visible in known else _look_alike(visible, known)
     match = look_alike or closest(visible, known)
-    named: dict[str, str] = {}  # character -> the Latin letter it stands for ('' if none)
+    named = _stands_for(key, visible, look_alike)
+    parts = [
+        f"{describe(char)}, not the Latin '{latin}'" if latin else describe(char)
+        for char, latin in named.items()
+    ]
+    hint = f"; did you mean '{match}'?" if match else ""
+    return f" (it contains {', and '.join(parts)}{hint})"
+
+
+def _stands_for(key: str, visible: str, look_alike: str | None) -> dict[str, str]:
+    """Each character of ``key`` outside ASCII -> the Latin letter it stands for in
+    ``look_alike`` ('' if none, and for the invisible ones)."""
+    named: dict[str, str] = {}
     for position, char in enumerate(visible):
         if not char.isascii() and char not in named:
             latin = look_alike[position] if look_alike else ""
@@ -184,12 +212,7 @@ def key_characters(key: str, known: Iterable[str]) -> str:
     for char in key:
         if invisible(char) and char not in named:
             named[char] = ""
-    parts = [
-        f"{describe(char)}, not the Latin '{latin}'" if latin else describe(char)
-        for char, latin in named.items()
-    ]
-    hint = f"; did you mean '{match}'?" if match else ""
-    return f" (it contains {', and '.join(parts)}{hint})"
+    return named
 
 
 def _look_alike(key: str, known: Iterable[str]) -> str | None:

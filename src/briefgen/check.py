@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from briefgen.bibliography import Bibliography, load_bibliography
-from briefgen.cache import CACHE_DIR, scan_cached
-from briefgen.cache import enabled as cache_enabled
+from briefgen.brief_findings import BriefStats, brief_findings, grades
+from briefgen.cache import Store
+from briefgen.cache.memos import SyllableMemo
+from briefgen.cache.scans import scan_cached
 from briefgen.characters import invisible_findings, key_characters
 from briefgen.findings import Finding, count, did_you_mean
-from briefgen.gcpause import pausing
 from briefgen.links import link_definition_findings
 from briefgen.markup import markup_findings
 from briefgen.model import (
-    ALL_AUDIENCES,
     BRIEFS_DIR,
     CONFIG_FILE,
     SECTIONS_DIR,
@@ -24,30 +26,18 @@ from briefgen.model import (
     Project,
     Section,
 )
-from briefgen.readability import SyllableMemo, flesch_kincaid_grade
-from briefgen.readability import preload as preload_dictionary
-from briefgen.rules.audiences import unknown_audience
-from briefgen.rules.markings import highest_marking, marking_problem, marking_rank, parse_marking
+from briefgen.readability import load_dictionary
+from briefgen.rules.audiences import included, unknown_audience
+from briefgen.rules.markings import marking_problem, parse_marking
 from briefgen.safety import language_findings, unsafe_findings
 from briefgen.scan import (
     AUDIENCE_CLASS,
-    AudienceBlock,
     FileScan,
     Progress,
     ScanInput,
     Sentence,
 )
 from briefgen.scan.locate import Locator
-
-
-@dataclass(frozen=True)
-class BriefStats:
-    name: str
-    audience: str
-    marking: str  # highest marking among what the brief includes
-    words: int  # body words after audience filtering (summary and references excluded)
-    section_words: tuple[tuple[str, int], ...]  # per included section
-    reading_grade: float | None  # Flesch-Kincaid grade of the included prose
 
 
 @dataclass
@@ -86,19 +76,10 @@ class CheckResult:
         }
 
 
-def included(sentence_blocks: Iterable[int], scan: FileScan, audiences: set[str] | None) -> bool:
-    """Whether text inside these audience blocks reaches any of the audiences."""
-    if audiences is None:
-        return True
-    blocks = [scan.blocks[i] for i in sentence_blocks]
-    return any(all(b.admits(a) for b in blocks) for a in audiences)
-
-
-@pausing
 def check(
     project: Project,
     brief_names: Sequence[str] = (),
-    use_cache: bool = True,
+    store: Store | None = None,
     readability: bool = True,
     progress: Progress | None = None,
     jobs: int | None = None,
@@ -109,91 +90,152 @@ def check(
 
     ``readability=False`` skips the reading grade where no audience sets a reading_level
     (loading the hyphenation dictionary costs more than a warm check). ``jobs``: pandoc
-    processes to parse with (default: one per core).
+    processes to parse with (default: one per core). ``store``: the cache the scans and
+    syllable counts go through (briefgen.cache); None, the default, for none.
     """
     config = project.config
     bib = load_bibliography(config.bibliography, project.rel(config.bibliography), project.root)
-    known = bib.keys
-    findings: list[Finding] = list(bib.findings)
-
-    briefs: list[Brief] = []
-    broken: set[str] = set()  # briefs whose file exists but could not be loaded
-    for name in brief_names:
-        brief = project.briefs.get(name)
-        if brief is not None:
-            briefs.append(brief)
-        elif any(f.file == f"{BRIEFS_DIR}/{name}.yaml" for f in project.findings):
-            broken.add(f"{BRIEFS_DIR}/{name}.yaml")  # its findings say what is wrong
-        else:
-            raise_unknown_brief(project, name)
-    for sid in section_ids:
-        if sid not in project.sections and not (project.root / SECTIONS_DIR / f"{sid}.md").exists():
-            raise_unknown_section(project, sid)
+    briefs, broken = _named_briefs(project, brief_names, section_ids)
     whole = not brief_names and not section_ids
-
-    if whole:
-        sections = list(project.sections.values())
-        findings.extend(project.findings)
-        findings.extend(orphan_findings(project))
-        audiences: set[str] | None = None
-    else:
-        wanted = {sid for b in briefs for sid in b.sections} | set(section_ids)
-        sections = [s for s in project.sections.values() if s.id in wanted]
-        # a wanted section that failed to load still has its findings reported
-        rels = {s.rel for s in sections} | {b.rel for b in briefs} | broken
-        rels |= {f"{SECTIONS_DIR}/{sid}.md" for sid in wanted} | {CONFIG_FILE}
-        findings.extend(f for f in project.findings if f.file in rels)
-        # a section named on its own is checked for every audience; briefs for their own
-        audiences = {b.audience for b in briefs} if not section_ids else None
+    sections, loaded, audiences = _scope(project, briefs, broken, section_ids, whole)
+    findings: list[Finding] = [*bib.findings, *loaded]
 
     inputs = [ScanInput(s.source, s.body_offset, s.summary, s.summary_offset) for s in sections]
     reported = list(project.briefs.values()) if whole else briefs  # with stats and findings
     memo = None
-    if any(_grades(project, brief, readability) for brief in reported):
-        memo = SyllableMemo(project.root / CACHE_DIR) if use_cache and cache_enabled() else None
+    loader: threading.Thread | None = None
+    if any(grades(project, brief, readability) for brief in reported):
+        memo = SyllableMemo(store) if store is not None else None
         if memo is None or not memo.counts:
-            preload_dictionary()  # loads while the scan waits on pandoc
+            loader = threading.Thread(target=_load_dictionary, name="hyphenation-dictionary")
+            loader.start()  # loads while the scan waits on pandoc; joined below
     scans = dict(
         zip(
             (s.id for s in sections),
-            scan_cached(project.root, inputs, use_cache, progress, jobs),
+            scan_cached(store, inputs, progress, jobs),
             strict=True,
         )
     )
+    if loader is not None:
+        loader.join()
 
-    used: set[str] = set()
-    for section in sections:
-        scan = scans[section.id]
-        findings.extend(_section_findings(project, section, scan, known, audiences))
-        used.update(c.key for c in scan.citations)
-    findings.extend(link_definition_findings(sections))
-    if not bib.readable:  # every key would look unknown: the bib-file finding says why
-        findings = [f for f in findings if f.rule != "unknown-key"]
+    content, used = _content_findings(project, sections, scans, bib, audiences)
+    findings.extend(content)
 
     if whole:
-        for key, entry in bib.entries.items():
-            if key not in used:
-                findings.append(
-                    Finding(
-                        bib.rel,
-                        entry.line,
-                        1,
-                        "unused-reference",
-                        f"entry '{key}' is cited by no section: cite it or remove it",
-                    )
-                )
+        findings.extend(_unused_references(bib, used))
 
-    result = CheckResult([], len(sections), bib, scans)
-    for brief in reported:
-        stats, problems = _brief_findings(project, brief, scans, readability, memo)
-        if stats is not None:
-            result.briefs[brief.name] = stats
-        findings.extend(problems)
+    stats, problems = _brief_results(project, reported, scans, readability, memo)
+    findings.extend(problems)
+    result = CheckResult([], len(sections), bib, scans, stats)
 
     if memo is not None:
         memo.save()
     result.findings = sorted(findings)
     return result
+
+
+def _brief_results(
+    project: Project,
+    reported: list[Brief],
+    scans: dict[str, FileScan],
+    readability: bool,
+    memo: SyllableMemo | None,
+) -> tuple[dict[str, BriefStats], list[Finding]]:
+    """Each reported brief's figures (by name) and the findings about the briefs."""
+    count = memo.count if memo is not None else None
+    stats: dict[str, BriefStats] = {}
+    findings: list[Finding] = []
+    for brief in reported:
+        figures, problems = brief_findings(project, brief, scans, readability, count)
+        if figures is not None:
+            stats[brief.name] = figures
+        findings.extend(problems)
+    return stats, findings
+
+
+def _content_findings(
+    project: Project,
+    sections: list[Section],
+    scans: dict[str, FileScan],
+    bib: Bibliography,
+    audiences: set[str] | None,
+) -> tuple[list[Finding], set[str]]:
+    """The findings about the sections' content, and the citation keys they use."""
+    findings: list[Finding] = []
+    used: set[str] = set()
+    for section in sections:
+        scan = scans[section.id]
+        findings.extend(_section_findings(project, section, scan, bib.keys, audiences))
+        used.update(c.key for c in scan.citations)
+    findings.extend(link_definition_findings(sections))
+    if not bib.readable:  # every key would look unknown: the bib-file finding says why
+        findings = [f for f in findings if f.rule != "unknown-key"]
+    return findings, used
+
+
+def _named_briefs(
+    project: Project, brief_names: Sequence[str], section_ids: Sequence[str]
+) -> tuple[list[Brief], set[str]]:
+    """The briefs named, and the named ones whose file exists but could not be loaded (its
+    findings say what is wrong); raises ConfigError for an unknown brief or section."""
+    briefs: list[Brief] = []
+    broken: set[str] = set()
+    for name in brief_names:
+        brief = project.briefs.get(name)
+        if brief is not None:
+            briefs.append(brief)
+        elif any(f.file == f"{BRIEFS_DIR}/{name}.yaml" for f in project.findings):
+            broken.add(f"{BRIEFS_DIR}/{name}.yaml")
+        else:
+            raise_unknown_brief(project, name)
+    for sid in section_ids:
+        if sid not in project.sections and not (project.root / SECTIONS_DIR / f"{sid}.md").exists():
+            raise_unknown_section(project, sid)
+    return briefs, broken
+
+
+def _scope(
+    project: Project,
+    briefs: list[Brief],
+    broken: set[str],
+    section_ids: Sequence[str],
+    whole: bool,
+) -> tuple[list[Section], list[Finding], set[str] | None]:
+    """What a check covers: the sections to scan, the loader's findings about what it
+    covers, and the audiences to check claims for (None: every audience)."""
+    if whole:
+        return list(project.sections.values()), [*project.findings, *orphan_findings(project)], None
+    wanted = {sid for b in briefs for sid in b.sections} | set(section_ids)
+    sections = [s for s in project.sections.values() if s.id in wanted]
+    # a wanted section that failed to load still has its findings reported
+    rels = {s.rel for s in sections} | {b.rel for b in briefs} | broken
+    rels |= {f"{SECTIONS_DIR}/{sid}.md" for sid in wanted} | {CONFIG_FILE}
+    loaded = [f for f in project.findings if f.file in rels]
+    # a section named on its own is checked for every audience; briefs for their own
+    audiences = {b.audience for b in briefs} if not section_ids else None
+    return sections, loaded, audiences
+
+
+def _unused_references(bib: Bibliography, used: set[str]) -> list[Finding]:
+    return [
+        Finding(
+            bib.rel,
+            entry.line,
+            1,
+            "unused-reference",
+            f"entry '{key}' is cited by no section: cite it or remove it",
+        )
+        for key, entry in bib.entries.items()
+        if key not in used
+    ]
+
+
+def _load_dictionary() -> None:
+    """:func:`load_dictionary` on the check's loader thread. A failure (pyphen missing) is
+    raised again, on the check's own thread, by the first syllable count."""
+    with contextlib.suppress(Exception):
+        load_dictionary()
 
 
 def orphan_findings(project: Project) -> list[Finding]:
@@ -398,118 +440,3 @@ def terminology_findings(project: Project, section: Section) -> list[Finding]:
                 )
             )
     return out
-
-
-def marking_sources(
-    section: Section, blocks: Iterable[AudienceBlock], audience: str
-) -> list[tuple[str, str]]:
-    """What marks a section for an audience, as (where, marking): its front matter, and
-    each audience block that audience sees which carries a valid marking= of its own."""
-    parts = [(section.rel, section.marking)]
-    for block in blocks:
-        block_marking = parse_marking(block.marking) if block.marking else None
-        if block_marking and block.admits(audience):
-            parts.append((f"{section.rel}:{block.line}", block_marking))
-    return parts
-
-
-def _grades(project: Project, brief: Brief, readability: bool) -> bool:
-    """Whether the check computes the brief's reading grade: when asked to, or when its
-    audience sets a reading_level to hold it to."""
-    audience = project.config.audiences.get(brief.audience)
-    return audience is not None and (readability or audience.reading_level is not None)
-
-
-def _brief_findings(
-    project: Project,
-    brief: Brief,
-    scans: dict[str, FileScan],
-    readability: bool = True,
-    memo: SyllableMemo | None = None,
-) -> tuple[BriefStats | None, list[Finding]]:
-    out: list[Finding] = []
-    audience = project.config.audiences.get(brief.audience)
-    if audience is None:
-        return None, out  # reported by the loader as unknown-audience
-    marking = "TLP:CLEAR"
-    responsible: list[tuple[str, str]] = []  # (what, marking)
-    section_words: list[tuple[str, int]] = []
-    for sid, line in zip(brief.sections, brief.section_lines, strict=True):
-        section = project.sections.get(sid)
-        scan = scans.get(sid)
-        if section is None or scan is None:
-            continue
-        if ALL_AUDIENCES not in section.audiences and brief.audience not in section.audiences:
-            out.append(
-                Finding(
-                    brief.rel,
-                    line,
-                    1,
-                    "audience-excluded",
-                    f"section '{sid}' is not for audience '{brief.audience}' "
-                    f"(its audiences: {', '.join(section.audiences)}): remove it from the brief "
-                    "or add the audience to the section's front matter",
-                )
-            )
-        parts = marking_sources(section, scan.blocks, brief.audience)
-        responsible.extend(parts)
-        marking = highest_marking([marking, *(m for _, m in parts)])
-        words = sum(
-            n
-            for blocks, n in scan.words
-            if all(scan.blocks[i].admits(brief.audience) for i in blocks)
-        )
-        section_words.append((sid, words))
-    if marking_rank(marking) > marking_rank(audience.max_marking):
-        over = [
-            what for what, m in responsible if marking_rank(m) > marking_rank(audience.max_marking)
-        ]
-        out.append(
-            Finding(
-                brief.rel,
-                brief.audience_line,
-                1,
-                "marking-exceeds-audience",
-                f"brief is {marking} but audience '{audience.name}' is cleared to "
-                f"{audience.max_marking}: {', '.join(over)} above the ceiling; take that "
-                "text out of the brief, or brief an audience cleared for it",
-            )
-        )
-    sentences = [
-        s.text
-        for sid in brief.sections
-        if (scan := scans.get(sid)) is not None
-        for s in scan.sentences
-        if s.where != "summary" and included(s.blocks, scan, {brief.audience})
-    ]
-    graded = _grades(project, brief, readability)
-    grade = flesch_kincaid_grade(sentences, memo) if graded else None
-    if audience.reading_level is not None and grade is not None and grade > audience.reading_level:
-        out.append(
-            Finding(
-                brief.rel,
-                brief.audience_line,
-                1,
-                "reading-level",
-                f"brief reads at Flesch-Kincaid grade {grade:.1f}, above the "
-                f"{audience.reading_level:g} set for '{audience.name}': shorten sentences "
-                "and prefer plain words",
-            )
-        )
-    total = sum(n for _, n in section_words)
-    if audience.word_budget is not None and total > audience.word_budget:
-        largest = sorted(section_words, key=lambda p: -p[1])[:3]
-        out.append(
-            Finding(
-                brief.rel,
-                1,
-                1,
-                "word-budget",
-                f"brief has {total} words, over the {audience.word_budget}-word budget for "
-                f"'{audience.name}'; largest sections: "
-                + ", ".join(f"{sid} ({n})" for sid, n in largest)
-                + ": shorten them or leave one out",
-            )
-        )
-    stats = BriefStats(brief.name, brief.audience, marking, total, tuple(section_words), grade)
-    return stats, out

@@ -6,10 +6,10 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import stat
 import tempfile
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 TMP_SUFFIX = ".tmp"
@@ -22,11 +22,8 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     process (removed by :func:`remove_stale_temporaries`) from a concurrent writer's file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent
-    )
+    fd, tmp = _create_temporary(path.parent, f".{path.name}.{os.getpid()}.")
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -39,11 +36,24 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
-@lru_cache(maxsize=1)
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+_TEMPORARY_FLAGS = (
+    os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _create_temporary(directory: Path, prefix: str) -> tuple[int, str]:
+    """A new file ``<prefix><random>.tmp`` in ``directory``, opened for writing: created
+    exclusively as :func:`tempfile.mkstemp` does, but with mode 0o666 so the kernel applies
+    the process umask itself, and the file renamed into place gets the mode any new file
+    gets. (mkstemp's 0o600 would need an fchmod to the umask, and reading the umask means
+    setting it, process-wide, while other threads may be creating files.)"""
+    for _ in range(100):
+        name = os.path.join(directory, f"{prefix}{secrets.token_hex(4)}{TMP_SUFFIX}")
+        try:
+            return os.open(name, _TEMPORARY_FLAGS, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {directory}")
 
 
 def decode_text(raw: bytes) -> str:
@@ -160,11 +170,8 @@ def write_set(directory: Path, files: Sequence[tuple[str, bytes]], name: str) ->
     pending: list[tuple[str, str]] = []
     try:
         for final, data in files:
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{final}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=directory
-            )
+            fd, tmp = _create_temporary(directory, f".{final}.{os.getpid()}.")
             pending.append((os.path.basename(tmp), final))
-            os.fchmod(fd, 0o666 & ~_umask())
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()

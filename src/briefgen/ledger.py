@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from briefgen.bibliography import Bibliography, missing_fields
-from briefgen.check import CheckResult, included
+from briefgen.bibliography import Bibliography, Entry, missing_fields
+from briefgen.check import CheckResult
 from briefgen.model import Brief, Project
+from briefgen.rules.audiences import included
 
 CSV_FIELDS = ("id", "file", "line", "column", "section", "where", "status", "keys", "text")
 
@@ -125,22 +126,10 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
     for sid, scan in result.scans.items():
         for use in scan.citations:
             uses.setdefault(use.key, Counter())[sid] += 1
-    entries = []
-    for key, entry in sorted(bib.entries.items()):
-        cited = uses.get(key, Counter())
-        entries.append(
-            {
-                "key": key,
-                "type": entry.type,
-                "title": _plain(entry.fields.get("title", "")),
-                "year": entry.fields.get("year") or entry.fields.get("date", "")[:4],
-                "line": entry.line,
-                "citations": sum(cited.values()),
-                "sections": dict(sorted(cited.items())),
-                "missing": " and ".join(missing_fields(entry.fields)) or None,
-                "note": _plain(entry.fields["note"]) if "note" in entry.fields else None,
-            }
-        )
+    entries = [
+        _reference(key, entry, uses.get(key, Counter()))
+        for key, entry in sorted(bib.entries.items())
+    ]
     unknown = sorted(k for k in uses if k not in bib.entries and uses[k])
     return {
         "entries": entries,
@@ -148,6 +137,21 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
         "cited_once": [e["key"] for e in entries if e["citations"] == 1],
         "missing_fields": [e["key"] for e in entries if e["missing"]],
         "unknown_keys": unknown,
+    }
+
+
+def _reference(key: str, entry: Entry, cited: Counter[str]) -> dict[str, Any]:
+    """One entry of the report: ``cited`` counts its citations by section."""
+    return {
+        "key": key,
+        "type": entry.type,
+        "title": _plain(entry.fields.get("title", "")),
+        "year": entry.fields.get("year") or entry.fields.get("date", "")[:4],
+        "line": entry.line,
+        "citations": sum(cited.values()),
+        "sections": dict(sorted(cited.items())),
+        "missing": " and ".join(missing_fields(entry.fields)) or None,
+        "note": _plain(entry.fields["note"]) if "note" in entry.fields else None,
     }
 
 

@@ -110,45 +110,53 @@ def link_definition_findings(sections: Iterable[Section]) -> list[Finding]:
 
     out: list[Finding] = []
     for key, places in definitions.items():
-        first = places[0]
-        definers = {p.rel for p in places}
-        seen: set[str] = set()
-        for place in places:
-            if place.rel in seen:
-                continue  # one finding per section and label
-            seen.add(place.rel)
-            shown = _shown(place.label)
-            if place.rel != first.rel:
-                out.append(
-                    Finding(
-                        place.rel,
-                        place.line,
-                        1,
-                        "link-definition",
-                        f"link label '[{shown}]' is also defined at {first}: the sections of "
-                        "a brief are one document, where one definition would replace the "
-                        "other: give the links different labels, or write them inline",
-                        place.label,
-                    )
+        out.extend(_label_findings(places, uses.get(key, [])))
+    return out
+
+
+def _label_findings(places: list[_Place], uses: list[_Place]) -> list[Finding]:
+    """For one label: at its definition in each section, one finding if an earlier section
+    defines it too, and one if sections that do not define it use it."""
+    out: list[Finding] = []
+    first = places[0]
+    definers = {p.rel for p in places}
+    users = [u for u in uses if u.rel not in definers]
+    seen: set[str] = set()
+    for place in places:
+        if place.rel in seen:
+            continue  # one finding per section and label
+        seen.add(place.rel)
+        shown = _shown(place.label)
+        if place.rel != first.rel:
+            out.append(
+                Finding(
+                    place.rel,
+                    place.line,
+                    1,
+                    "link-definition",
+                    f"link label '[{shown}]' is also defined at {first}: the sections of "
+                    "a brief are one document, where one definition would replace the "
+                    "other: give the links different labels, or write them inline",
+                    place.label,
                 )
-            users = [u for u in uses.get(key, ()) if u.rel not in definers]
-            if users:
-                named = ", ".join(map(str, users[:SHOWN]))
-                if len(users) > SHOWN:
-                    named += f" and {len(users) - SHOWN} more"
-                out.append(
-                    Finding(
-                        place.rel,
-                        place.line,
-                        1,
-                        "link-definition",
-                        f"link label '[{shown}]' is used at {named} without a definition "
-                        "there: in a brief, this definition would make that text a link the "
-                        "check never saw: define the link in each section that uses it, or "
-                        "write it inline",
-                        place.label,
-                    )
+            )
+        if users:
+            named = ", ".join(map(str, users[:SHOWN]))
+            if len(users) > SHOWN:
+                named += f" and {len(users) - SHOWN} more"
+            out.append(
+                Finding(
+                    place.rel,
+                    place.line,
+                    1,
+                    "link-definition",
+                    f"link label '[{shown}]' is used at {named} without a definition "
+                    "there: in a brief, this definition would make that text a link the "
+                    "check never saw: define the link in each section that uses it, or "
+                    "write it inline",
+                    place.label,
                 )
+            )
     return out
 
 
@@ -173,15 +181,7 @@ def _uses(
     section: Section, read: _Readable | None, definitions: dict[str, list[_Place]]
 ) -> dict[str, _Place]:
     """The first use, in the section's body or summary, of each label defined anywhere."""
-    found: dict[str, _Place] = {}
-    if section.summary and "[" in section.summary:
-        summary = blanked(section.summary, code_spans(section.summary))
-        for m in _BRACKETS_RE.finditer(summary):
-            key = label_key(m.group(1))
-            if key in definitions and key not in found:
-                read = read or _Readable(section)
-                line = read.line(section.summary_offset or 0)
-                found[key] = _Place(section.rel, line, m.group(1))
+    found, read = _summary_uses(section, read, definitions)
     if read is None:  # most sections name no label defined anywhere: no need to read them
         brackets = _BRACKETS_RE.finditer(section.source, section.body_offset)
         if not any(label_key(m.group(1)) in definitions for m in brackets):
@@ -196,6 +196,24 @@ def _uses(
             continue  # the label of a definition, not a use
         found[key] = _Place(section.rel, read.line(m.start()), m.group(1))
     return found
+
+
+def _summary_uses(
+    section: Section, read: _Readable | None, definitions: dict[str, list[_Place]]
+) -> tuple[dict[str, _Place], _Readable | None]:
+    """The first use in the section's summary of each label defined anywhere (at the
+    summary's line), and the section read if that needed reading it."""
+    found: dict[str, _Place] = {}
+    if not section.summary or "[" not in section.summary:
+        return found, read
+    summary = blanked(section.summary, code_spans(section.summary))
+    for m in _BRACKETS_RE.finditer(summary):
+        key = label_key(m.group(1))
+        if key in definitions and key not in found:
+            read = read or _Readable(section)
+            line = read.line(section.summary_offset or 0)
+            found[key] = _Place(section.rel, line, m.group(1))
+    return found, read
 
 
 def _defines(text: str, bracket: int) -> bool:

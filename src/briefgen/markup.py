@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from briefgen.findings import Finding
-from briefgen.scan import AUDIENCE_CLASS, EXEMPT_CLASSES, FileScan
+from briefgen.scan import AUDIENCE_CLASS, EXEMPT_CLASSES, FenceProblem, FileScan, Markup
 
 KNOWN_CLASSES = (AUDIENCE_CLASS, *EXEMPT_CLASSES)
 AUDIENCE_ATTRIBUTES = ("only", "except", "marking")
@@ -28,77 +28,9 @@ def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
     out: list[Finding] = []
     for use in scan.markup:
         where = (rel, use.line, use.column)
-        for name in use.classes:
-            near = near_class(name)
-            if near is not None:
-                out.append(
-                    Finding(
-                        *where,
-                        "markup",
-                        f"unknown class '{name}' (did you mean '{near}'?): correct it, or the "
-                        f"{use.element} is read as ordinary text",
-                        name,
-                    )
-                )
-        for name in use.attributes:
-            near = _near(name, AUDIENCE_ATTRIBUTES)
-            if name in AUDIENCE_ATTRIBUTES or (
-                near is None and (AUDIENCE_CLASS not in use.classes or name == "id")
-            ):
-                continue
-            hint = f" (did you mean '{near}='?)" if near else ""
-            out.append(
-                Finding(
-                    *where,
-                    "markup",
-                    f"unknown attribute '{name}='{hint} on an audience {use.element}: an "
-                    "audience block takes only=, except= and marking="
-                    if AUDIENCE_CLASS in use.classes
-                    else f"unknown attribute '{name}='{hint}: correct it, or the "
-                    f"{use.element} is read as ordinary text",
-                    name,
-                )
-            )
-        twice = sorted(
-            {a for a in use.attributes if a in AUDIENCE_ATTRIBUTES}
-            & {a for i, a in enumerate(use.attributes) if a in use.attributes[:i]}
-        )
-        if twice:
-            out.append(
-                Finding(
-                    *where,
-                    "markup",
-                    f"{', '.join(f'{a}=' for a in twice)} given twice on one {use.element}: "
-                    "give each once (the check and the build would read different ones)",
-                )
-            )
-        stray = [a for a in use.attributes if a in AUDIENCE_ATTRIBUTES]
-        if any(near_class(name) == AUDIENCE_CLASS for name in use.classes):
-            stray = []  # the misspelt class says it all
-        if use.element == "span" and AUDIENCE_CLASS in use.classes:
-            out.append(
-                Finding(
-                    *where,
-                    "markup",
-                    "an audience span cannot be left out of a brief: put the text in a fenced "
-                    'div (::: {.audience only="..."} ... :::)',
-                )
-            )
-        elif stray and AUDIENCE_CLASS not in use.classes:
-            names = ", ".join(f"{a}=" for a in stray)
-            fix = (
-                'write ::: {.audience only="..."}'
-                if use.element == "div"
-                else 'put the text in a fenced div (::: {.audience only="..."} ... :::)'
-            )
-            out.append(
-                Finding(
-                    *where,
-                    "markup",
-                    f"{names} on a {use.element} without the audience class would reach every "
-                    f"audience: {fix}",
-                )
-            )
+        out.extend(_class_findings(where, use))
+        out.extend(_attribute_findings(where, use))
+        out.extend(_placement_findings(where, use))
     for block in scan.metadata:
         out.append(
             Finding(
@@ -111,25 +43,120 @@ def markup_findings(rel: str, scan: FileScan) -> list[Finding]:
                 "rule as *** instead of ---",
             )
         )
-    for fence in scan.fences:
-        if fence.problem == "unclosed":
-            message = (
-                f"fenced div '{fence.text}' is never closed: add a line ':::' where it ends "
-                "(until then it runs to the end of the file)"
-            )
-        elif fence.problem == "text":
-            message = (
-                f"'{fence.text}' is read as text, not as a fence: pandoc cannot read its "
-                'attributes: write them as {.class name="value"} (a value not starting with a '
-                "space, no comma between them)"
-            )
-        else:
-            message = (
-                f"'{fence.text}' is read as text, not as a fence: leave a blank line before "
-                "it and start it at the beginning of the line"
-            )
-        out.append(Finding(rel, fence.line, 1, "markup", message, fence.text))
+    out.extend(_fence_finding(rel, fence) for fence in scan.fences)
     return out
+
+
+_Where = tuple[str, int, int]  # file, line, column
+
+
+def _class_findings(where: _Where, use: Markup) -> list[Finding]:
+    """Classes within two edits of a known one."""
+    out: list[Finding] = []
+    for name in use.classes:
+        near = near_class(name)
+        if near is not None:
+            out.append(
+                Finding(
+                    *where,
+                    "markup",
+                    f"unknown class '{name}' (did you mean '{near}'?): correct it, or the "
+                    f"{use.element} is read as ordinary text",
+                    name,
+                )
+            )
+    return out
+
+
+def _attribute_findings(where: _Where, use: Markup) -> list[Finding]:
+    """Attributes near an audience attribute, any other on an audience block, and audience
+    attributes given twice."""
+    out: list[Finding] = []
+    for name in use.attributes:
+        near = _near(name, AUDIENCE_ATTRIBUTES)
+        if name in AUDIENCE_ATTRIBUTES or (
+            near is None and (AUDIENCE_CLASS not in use.classes or name == "id")
+        ):
+            continue
+        hint = f" (did you mean '{near}='?)" if near else ""
+        out.append(
+            Finding(
+                *where,
+                "markup",
+                f"unknown attribute '{name}='{hint} on an audience {use.element}: an "
+                "audience block takes only=, except= and marking="
+                if AUDIENCE_CLASS in use.classes
+                else f"unknown attribute '{name}='{hint}: correct it, or the "
+                f"{use.element} is read as ordinary text",
+                name,
+            )
+        )
+    twice = sorted(
+        {a for a in use.attributes if a in AUDIENCE_ATTRIBUTES}
+        & {a for i, a in enumerate(use.attributes) if a in use.attributes[:i]}
+    )
+    if twice:
+        out.append(
+            Finding(
+                *where,
+                "markup",
+                f"{', '.join(f'{a}=' for a in twice)} given twice on one {use.element}: "
+                "give each once (the check and the build would read different ones)",
+            )
+        )
+    return out
+
+
+def _placement_findings(where: _Where, use: Markup) -> list[Finding]:
+    """An audience span (it cannot be left out), or audience attributes without the class."""
+    if use.element == "span" and AUDIENCE_CLASS in use.classes:
+        return [
+            Finding(
+                *where,
+                "markup",
+                "an audience span cannot be left out of a brief: put the text in a fenced "
+                'div (::: {.audience only="..."} ... :::)',
+            )
+        ]
+    stray = [a for a in use.attributes if a in AUDIENCE_ATTRIBUTES]
+    if any(near_class(name) == AUDIENCE_CLASS for name in use.classes):
+        stray = []  # the misspelt class says it all
+    if not stray or AUDIENCE_CLASS in use.classes:
+        return []
+    names = ", ".join(f"{a}=" for a in stray)
+    fix = (
+        'write ::: {.audience only="..."}'
+        if use.element == "div"
+        else 'put the text in a fenced div (::: {.audience only="..."} ... :::)'
+    )
+    return [
+        Finding(
+            *where,
+            "markup",
+            f"{names} on a {use.element} without the audience class would reach every "
+            f"audience: {fix}",
+        )
+    ]
+
+
+def _fence_finding(rel: str, fence: FenceProblem) -> Finding:
+    if fence.problem == "unclosed":
+        message = (
+            f"fenced div '{fence.text}' is never closed: add a line ':::' where it ends "
+            "(until then it runs to the end of the file)"
+        )
+    elif fence.problem == "text":
+        message = (
+            f"'{fence.text}' is read as text, not as a fence: pandoc cannot read its "
+            'attributes: write them as {.class name="value"} (a value not starting with a '
+            "space, no comma between them)"
+        )
+    else:
+        message = (
+            f"'{fence.text}' is read as text, not as a fence: leave a blank line before "
+            "it and start it at the beginning of the line"
+        )
+    return Finding(rel, fence.line, 1, "markup", message, fence.text)
 
 
 def near_attribute(name: str) -> str | None:

@@ -7,12 +7,10 @@ briefgen must never do.)
 
 from __future__ import annotations
 
-import json
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from pathlib import Path
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
@@ -30,11 +28,12 @@ def _dictionary() -> object:
         return _loaded[0]
 
 
-def preload() -> None:
-    """Start loading the hyphenation dictionary (~0.15-0.3 s) in the background, for a
-    caller that is about to wait on something else (the check waits on pandoc)."""
-    if not _loaded:
-        threading.Thread(target=_dictionary, name="pyphen-preload", daemon=True).start()
+def load_dictionary() -> None:
+    """Load the hyphenation dictionary now (~0.15-0.3 s) if it is not loaded yet; safe
+    from any thread. The first syllable count loads it anyway: a caller about to wait on
+    something else (the check waits on pandoc) calls this on a thread of its own, which
+    it starts and joins, so the load overlaps the wait. briefgen starts no thread here."""
+    _dictionary()
 
 
 @lru_cache(maxsize=65536)
@@ -43,55 +42,13 @@ def syllables(word: str) -> int:
     return max(1, len(positions) + 1)
 
 
-class SyllableMemo:
-    """Syllable counts of the words seen before, in ``.briefgen-cache/``, keyed by
-    briefgen's code and libraries (pyphen among them): a check whose words are all known
-    does not load the hyphenation dictionary, which costs more than the rest of a check
-    with one file edited."""
-
-    FILE = "syllables-1.json"
-    LIMIT = 200_000  # distinct words kept; a project's vocabulary is a small part of that
-
-    def __init__(self, cache_dir: Path) -> None:
-        from briefgen.cache import code_identity, read_entry
-
-        self.path = cache_dir / self.FILE
-        self.code = code_identity()
-        self.counts: dict[str, int] = {}
-        payload = read_entry(self.path)  # signed by this user's key, or a miss
-        try:
-            stored = json.loads(payload) if payload is not None else {}
-            if stored.get("code") == self.code:
-                self.counts = {str(k): int(v) for k, v in stored["words"].items()}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            pass
-        if len(self.counts) > self.LIMIT:  # words of sections long gone: start afresh
-            self.counts = {}
-        self.changed = False
-
-    def count(self, word: str) -> int:
-        key = word.lower()
-        known = self.counts.get(key)
-        if known is None:
-            known = self.counts[key] = syllables(key)
-            self.changed = True
-        return known
-
-    def save(self) -> None:
-        if not self.changed:
-            return
-        from briefgen.cache import write_entry
-
-        data = json.dumps({"code": self.code, "words": self.counts}, separators=(",", ":"))
-        write_entry(self.path, data.encode("utf-8"))
-        self.changed = False
-
-
 def flesch_kincaid_grade(
-    sentences: Iterable[str], memo: SyllableMemo | None = None
+    sentences: Iterable[str], count: Callable[[str], int] | None = None
 ) -> float | None:
-    """0.39 * words per sentence + 11.8 * syllables per word - 15.59; None without text."""
-    count = memo.count if memo is not None else syllables
+    """0.39 * words per sentence + 11.8 * syllables per word - 15.59; None without text.
+    ``count``: a word's syllables (default :func:`syllables`; the check passes the syllable
+    memo's, briefgen.cache.memos)."""
+    count = count if count is not None else syllables
     n_sentences = n_words = n_syllables = 0
     for sentence in sentences:
         words = _WORD.findall(sentence)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from briefgen.assemble import Assembled, template_path
 from briefgen.bibliography import cited_keys, read_bibliography, subset
-from briefgen.cache import CACHE_DIR, read_entry, write_entry
+from briefgen.cache import Store
+from briefgen.cache.builds import record_outputs, recorded_outputs
 from briefgen.errors import RenderError
 from briefgen.files import Refused, decode_text, sha256, write_set
 from briefgen.inputs import Input, brief_inputs, input_digest, key_content
@@ -293,43 +294,19 @@ def up_to_date(
     key: str,
     formats: Iterable[str],
     draft: bool = False,
+    store: Store | None = None,
 ) -> bool:
     """Whether every requested output exists, unchanged, from a build with this key, as this
-    machine's own record says (``build_record``): outputs and a manifest that came with the
-    checkout, or were edited by hand, are never taken for a build."""
+    machine's own record in ``store`` says (briefgen.cache.builds): outputs and a manifest
+    that came with the checkout, or were edited by hand, are never taken for a build; without
+    a store, nothing is up to date."""
     stem = output_stem(brief.name, draft)
-    recorded = _recorded_outputs(project, outdir, stem, key)
+    recorded = recorded_outputs(store, outdir, stem, key)
     for fmt in formats:
         path = outdir / f"{stem}.{fmt}"
         if path.name not in recorded or _digest(path) != recorded[path.name]:
             return False
     return True
-
-
-RECORD_DIR = "built-1"
-
-
-def build_record(project: Project, outdir: Path, stem: str) -> Path:
-    """Where this machine records what a build wrote: in the project's cache (signed with
-    the user's key, so a record that came with a checkout does not verify), one file per
-    output directory and stem."""
-    where = f"{outdir.resolve()}\0{stem}".encode()
-    name = hashlib.sha256(where).hexdigest()
-    return project.root / CACHE_DIR / RECORD_DIR / f"{name}.json"
-
-
-def _recorded_outputs(project: Project, outdir: Path, stem: str, key: str) -> dict[str, str]:
-    """The outputs (name -> SHA-256) the last build of ``stem`` into ``outdir`` wrote, if it
-    had this build key; else nothing."""
-    data = read_entry(build_record(project, outdir, stem))
-    try:
-        record = json.loads(data) if data is not None else {}
-    except ValueError:
-        return {}
-    outputs = record.get("outputs") if isinstance(record, dict) else None
-    if record.get("build_key") != key or not isinstance(outputs, dict):
-        return {}
-    return {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _digest(path: Path) -> str | None:
@@ -398,6 +375,7 @@ def write_outputs(
     outdir: Path,
     claims: dict[str, int],
     key: str,
+    store: Store | None = None,
 ) -> BuildOutput:
     """Write rendered outputs and the manifest that records them as one set (outputs first,
     the manifest last: files.write_set), then this machine's record of the build. A draft's
@@ -407,17 +385,17 @@ def write_outputs(
     document = manifest_document(project, brief, assembled, claims, results)
     document["build_key"] = key
     hashes = {f"{stem}.{fmt}": sha256(data) for fmt, data in results.items()}
-    kept = _recorded_outputs(project, outdir, stem, key)  # other formats of the same build
+    kept = recorded_outputs(store, outdir, stem, key)  # other formats of the same build
     kept = {name: d for name, d in kept.items() if _digest(outdir / name) == d}
-    document["outputs"] = dict(sorted({**kept, **hashes}.items()))
+    written = dict(sorted({**kept, **hashes}.items()))
+    document["outputs"] = written
     files = [(f"{stem}.{fmt}", data) for fmt, data in results.items()]
     files.append((manifest.name, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()))
     try:
         write_set(outdir, files, stem)
     except OSError as exc:
         raise RenderError(f"cannot write to {outdir}: {exc.strerror or exc}") from None
-    record = {"build_key": key, "outputs": document["outputs"]}
-    write_entry(build_record(project, outdir, stem), json.dumps(record).encode("utf-8"))
+    record_outputs(store, outdir, stem, key, written)
     outputs = {fmt: outdir / f"{stem}.{fmt}" for fmt in results}
     return BuildOutput(brief.name, outputs, manifest)
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.build import build_briefs
+from briefgen.cache import Store
 from briefgen.errors import BriefgenError, ConfigError
 from briefgen.files import (
     Refused,
@@ -310,7 +311,9 @@ class Rebuilt:
         return not self.refused and self.difference is None
 
 
-def rebuild_output(project: Project, output: Path, epoch: int | None = None) -> Rebuilt:
+def rebuild_output(
+    project: Project, output: Path, epoch: int | None = None, store: Store | None = None
+) -> Rebuilt:
     """Build ``output``'s brief again, in its format, into a temporary directory, and
     compare the bytes with ``output``. Only the manifest's brief name is used (after
     :func:`read_manifest`, so drafts are refused); nothing it says about hashes is trusted.
@@ -326,7 +329,13 @@ def rebuild_output(project: Project, output: Path, epoch: int | None = None) -> 
         )
     with tempfile.TemporaryDirectory(prefix="briefgen-verify-") as tmp:
         outcome = build_briefs(
-            project, [manifest.brief], formats=[fmt], outdir=Path(tmp), force=True, epoch=epoch
+            project,
+            [manifest.brief],
+            formats=[fmt],
+            outdir=Path(tmp),
+            force=True,
+            epoch=epoch,
+            store=store,
         )
         if outcome.refused:
             return Rebuilt(manifest.brief, outcome.refused, None)

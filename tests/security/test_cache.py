@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-import briefgen.cache as cache
+import briefgen.cache.store as cache
+from briefgen.cache import Store
+from briefgen.cache.memos import FrontMatterMemo, SyllableMemo
 from briefgen.load import load_config
-from briefgen.load.memo import FrontMatterMemo
-from briefgen.readability import SyllableMemo
 from tests.conftest import invoke
 
 Copy = Callable[[str], Path]
@@ -53,6 +53,23 @@ def check(root: Path) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
+def opened(root: Path) -> Store:
+    store = Store.open(root)
+    assert store is not None
+    return store
+
+
+def read_entry(entry: Path) -> bytes | None:
+    """The store's reading of the entry at ``entry`` (<root>/.briefgen-cache/<ns>/<key>.json)."""
+    return opened(entry.parents[2]).get(entry.parent.name, entry.stem)
+
+
+def write_entry(entry: Path, data: bytes) -> None:
+    """The store's writing of ``data`` as the entry at ``entry``, signed with the key of
+    whoever XDG_CACHE_HOME says is running."""
+    opened(entry.parents[2]).put(entry.parent.name, entry.stem, data)
+
+
 def payload(entry: Path) -> bytes:
     header, _, data = entry.read_bytes().partition(b"\n")
     assert header.startswith(b"briefgen-cache-1 ")
@@ -62,13 +79,13 @@ def payload(entry: Path) -> bytes:
 def scan_entry(root: Path) -> Path:
     """The scan of the section with the uncited sentence."""
     (entry,) = [
-        p for p in (root / ".briefgen-cache").glob("scan-*/*.json") if UNCITED in p.read_bytes()
+        p for p in (root / ".briefgen-cache").glob("scan/*.json") if UNCITED in p.read_bytes()
     ]
     return entry
 
 
 def snapshot_entry(root: Path) -> Path:
-    (entry,) = (root / ".briefgen-cache").glob("check-*/*.json")
+    (entry,) = (root / ".briefgen-cache").glob("check/*.json")
     return entry
 
 
@@ -102,7 +119,7 @@ def another_key(entry: Path, data: bytes, tmp_path: Path) -> None:
     """Signed properly, but with someone else's key (another user, another CI runner)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
-        cache.write_entry(entry, data)
+        write_entry(entry, data)
     assert (tmp_path / "another-user/briefgen/cache-key").is_file()
 
 
@@ -133,7 +150,7 @@ def test_control_the_same_forgery_signed_with_the_users_key_would_pass(
 ) -> None:
     """What the tests above refuse is a real forgery: only the key stands in its way."""
     entry, data = forge(root)
-    cache.write_entry(entry, data)
+    write_entry(entry, data)
     assert check(root) == (0, PASSING)
 
 
@@ -143,9 +160,9 @@ def test_a_renamed_entry_does_not_verify(root: Path) -> None:
     shutil.rmtree(snapshot_entry(root).parent)
     other = next(p for p in entry.parent.glob("*.json") if p != entry)
     data = payload(entry).replace(UNCITED, CITED)
-    cache.write_entry(other, data)  # signed for the other name
+    write_entry(other, data)  # signed for the other name
     other.replace(entry)
-    assert cache.read_entry(entry) is None
+    assert read_entry(entry) is None
     assert check(root) == (1, FAILING)
 
 
@@ -162,32 +179,32 @@ def test_entries_without_a_mac_are_misses_for_every_cache(root: Path) -> None:
     folder = root / ".briefgen-cache"
     entries = sorted(p for p in folder.rglob("*.json"))
     assert [p.relative_to(folder).as_posix().split("/")[0] for p in entries] == [
-        "check-1",
-        "check-1",  # with the reading grade (json) and without (text)
-        "front-matter-1.json",
-        "scan-5",
-        "scan-5",
-        "syllables-1.json",
+        "check",
+        "check",  # with the reading grade (json) and without (text)
+        "front-matter",
+        "scan",
+        "scan",
+        "syllables",
     ]
     audiences = load_config(root).audiences
-    assert FrontMatterMemo(root, audiences).old != {}
-    assert SyllableMemo(folder).counts != {}
+    assert FrontMatterMemo(opened(root), audiences).old != {}
+    assert SyllableMemo(opened(root)).counts != {}
     for entry in entries:
-        assert cache.read_entry(entry) == payload(entry)
+        assert read_entry(entry) == payload(entry)
         entry.write_bytes(payload(entry))
-        assert cache.read_entry(entry) is None, entry
-    assert FrontMatterMemo(root, audiences).old == {}
-    assert SyllableMemo(folder).counts == {}
+        assert read_entry(entry) is None, entry
+    assert FrontMatterMemo(opened(root), audiences).old == {}
+    assert SyllableMemo(opened(root)).counts == {}
     assert check(root) == (1, FAILING)
     assert json_findings(root) == ["briefs/sections/anonymity.md:18:uncited-claim"]
-    assert all(cache.read_entry(entry) is not None for entry in entries)  # written afresh
+    assert all(read_entry(entry) is not None for entry in entries)  # written afresh
 
 
 def signed_passing_cache(root: Path) -> None:
     """Make the project's cache a validly signed one that says the check passes."""
     entry = scan_entry(root)
-    cache.write_entry(entry, payload(entry).replace(UNCITED, CITED))
-    cache.write_entry(*forge_snapshot(root))
+    write_entry(entry, payload(entry).replace(UNCITED, CITED))
+    write_entry(*forge_snapshot(root))
 
 
 def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -378,7 +395,7 @@ def test_a_link_that_stays_inside_the_project_is_followed(root: Path) -> None:
     name = entry.relative_to(root / ".briefgen-cache")
     (root / ".briefgen-cache").rename(root / "cache-elsewhere")
     (root / ".briefgen-cache").symlink_to(root / "cache-elsewhere")
-    assert cache.read_entry(root / ".briefgen-cache" / name) == payload(entry)
+    assert read_entry(root / ".briefgen-cache" / name) == payload(entry)
     assert check(root) == (1, FAILING)
 
 
@@ -386,9 +403,9 @@ def test_an_entry_over_the_size_bound_is_a_miss(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     entry, data = forge_snapshot(root)
-    cache.write_entry(entry, data)  # validly signed: it would pass (see the control above)
+    write_entry(entry, data)  # validly signed: it would pass (see the control above)
     monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", entry.stat().st_size - 1)
-    assert cache.read_entry(entry) is None
+    assert read_entry(entry) is None
     assert check(root) == (1, FAILING)
 
 
@@ -400,5 +417,5 @@ def test_an_entry_that_is_not_a_regular_file_is_a_miss(root: Path, special: str)
         os.mkfifo(entry)  # reading it would block the check forever
     else:
         entry.mkdir()
-    assert cache.read_entry(entry) is None
+    assert read_entry(entry) is None
     assert check(root) == (1, FAILING)

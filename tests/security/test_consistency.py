@@ -110,7 +110,7 @@ def test_each_section_is_parsed_without_the_link_definitions_of_others(project: 
     root = project("basic")
     append(root, ANONYMITY, "\nThe [portal] [@owen2015tor].\n\n[portal]: javascript:alert(1)\n")
     append(root, COOPERATION, "\n[portal]: https://fine.example\n")
-    result = check(load_project(root), use_cache=False, jobs=1)  # one batch for both
+    result = check(load_project(root), jobs=1)  # one batch for both
     found = [(f.file, f.line, f.rule, f.message) for f in result.findings]
     assert found == [
         (  # the link its own text makes (read beside the other file, it took the other's)
@@ -432,6 +432,7 @@ def test_an_image_outside_the_project_is_refused_at_its_place(
 
 def test_watch_reports_a_missing_bibliography_and_keeps_watching(project: Copy) -> None:
     from briefgen.build import BuildOutcome
+    from briefgen.cache import Store
     from briefgen.errors import BriefgenError
     from briefgen.watch import relevant, watch
 
@@ -453,7 +454,10 @@ def test_watch_reports_a_missing_bibliography_and_keeps_watching(project: Copy) 
         yield {"added"}
 
     bib.unlink()  # missing when watching starts
-    runs = watch(root, ["note"], ["html"], root / "build", report, changes=_after(bib, entries))
+    store = Store.open(root)  # as app.watch opens it: the build record lives there
+    runs = watch(
+        root, ["note"], ["html"], root / "build", report, changes=_after(bib, entries), store=store
+    )
     assert runs == 2
     assert seen == [
         "error: references.bib: bibliography not found: create it, or set 'bibliography:' in "
@@ -462,7 +466,8 @@ def test_watch_reports_a_missing_bibliography_and_keeps_watching(project: Copy) 
     ]
 
     seen.clear()
-    assert watch(root, ["note"], ["html"], root / "build", report, changes=changes()) == 3
+    runs = watch(root, ["note"], ["html"], root / "build", report, changes=changes(), store=store)
+    assert runs == 3
     assert seen == [
         "0 built, 1 up to date",
         "error: references.bib: bibliography not found: create it, or set 'bibliography:' in "
@@ -473,7 +478,7 @@ def test_watch_reports_a_missing_bibliography_and_keeps_watching(project: Copy) 
     assert relevant(root, root / "references.bib")
     assert relevant(root, root / "briefs/sections/new.md")
     assert not relevant(root, root / "build/note.html")
-    assert not relevant(root, root / ".briefgen-cache/scan-5/x.json")
+    assert not relevant(root, root / ".briefgen-cache/scan/x.json")
     assert not relevant(root, root / "briefs/sections/.new.md.swp")
 
 

@@ -25,7 +25,10 @@ def build(root: Path, *extra: str) -> str:
     return result.stderr
 
 
-def test_a_second_build_of_unchanged_inputs_is_up_to_date(project: Copy) -> None:
+def test_a_second_build_of_unchanged_inputs_is_up_to_date(
+    project: Copy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)  # the record lives in the cache
     root = project("basic")
     assert "note: TLP:" in build(root)
     assert "note: up to date" in build(root)

@@ -8,16 +8,18 @@ a project that cannot be used at all (no ``briefgen.yaml``, a broken one) raises
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.errors import ConfigError
 from briefgen.files import Refused, inside, read_inside
 from briefgen.findings import Finding
-from briefgen.gcpause import pausing
 from briefgen.load.briefs import load_brief
 from briefgen.load.config import load_config
-from briefgen.load.memo import FrontMatterMemo
 from briefgen.load.sections import load_section, parse_section, read_section
 from briefgen.model import BRIEFS_DIR, CONFIG_FILE, SECTIONS_DIR, Brief, Config, Project, Section
+
+if TYPE_CHECKING:
+    from briefgen.cache import Store
 
 __all__ = ["find_root", "load_brief", "load_config", "load_project", "load_section"]
 
@@ -31,8 +33,9 @@ def find_root(start: Path) -> Path:
     return start
 
 
-@pausing
-def load_project(root: Path, use_cache: bool = True) -> Project:
+def load_project(root: Path, store: Store | None = None) -> Project:
+    """The project in ``root``; with a ``store``, front matters read before come from its
+    memo (briefgen.cache.memos)."""
     if not root.is_dir():
         raise ConfigError(f"no such project directory: {root}")
     root = root.resolve()
@@ -44,7 +47,7 @@ def load_project(root: Path, use_cache: bool = True) -> Project:
                 f"{directory.relative_to(root).as_posix()} is a link to a directory outside "
                 "the project: content must stay inside it"
             )
-    sections, findings = _load_sections(root, config, use_cache)
+    sections, findings = _load_sections(root, config, store)
     # A section whose front matter is broken still exists: briefs naming it are not
     # told "unknown section" on top of the front-matter finding.
     existing = {p.stem for p in section_dir.glob("*.md")} if section_dir.is_dir() else set()
@@ -60,12 +63,14 @@ def load_project(root: Path, use_cache: bool = True) -> Project:
 
 
 def _load_sections(
-    root: Path, config: Config, use_cache: bool
+    root: Path, config: Config, store: Store | None
 ) -> tuple[dict[str, Section], list[Finding]]:
-    """Every section file, its front matter through the memo when caching is on."""
-    from briefgen.cache import enabled
+    """Every section file, its front matter through the memo when there is a store."""
+    memo = None
+    if store is not None:  # the one place the loader enters the cache
+        from briefgen.cache.memos import FrontMatterMemo
 
-    memo = FrontMatterMemo(root, config.audiences) if use_cache and enabled() else None
+        memo = FrontMatterMemo(store, config.audiences)
     findings: list[Finding] = []
     sections: dict[str, Section] = {}
     section_dir = root / SECTIONS_DIR

@@ -1,6 +1,6 @@
 """Section files: their front matter, read through a schema -> :class:`~briefgen.model.Section`.
 
-Pure functions of the file: the front-matter memo (:mod:`briefgen.load.memo`) is an
+Pure functions of the file: the front-matter memo (:mod:`briefgen.cache.memos`) is an
 adapter entered by :func:`briefgen.load.load_project`, between :func:`read_section` and
 :func:`parse_section`.
 """

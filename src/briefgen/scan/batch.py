@@ -3,8 +3,9 @@ core, each batch's AST walked while pandoc reads the next.
 
 The claim rule itself (``walker.walk``) knows nothing of this. Here: which files may share
 a process, the sentinels that cut a process's output back into files, the footnote labels
-made unique across a batch, the thread pool, the fallback to one process per file when a
-file does not keep to itself, and the cycle collector paused over the whole scan.
+made unique across a batch, the thread pool, and the fallback to one process per file when
+a file does not keep to itself. (Whether the cycle collector runs is the application
+layer's decision: briefgen.gcpause.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from dataclasses import replace
 # be the first to be imported, and be part-way through its own import when this one runs
 from briefgen import limits, links
 from briefgen.errors import RenderError
-from briefgen.gcpause import paused
 from briefgen.scan import pandoc
 from briefgen.scan.model import FileScan, Json, Progress, ScanInput, unreadable
 from briefgen.scan.walker import metadata_blocks, walk
@@ -243,7 +243,7 @@ def scan_files(
     results: list[FileScan | None] = [None] * len(inputs)
     refused = {i: problem for i, item in enumerate(inputs) if (problem := _limit(item))}
     done = 0
-    with paused(), ThreadPoolExecutor(workers) as pool:
+    with ThreadPoolExecutor(workers) as pool:
         pending = [
             pool.submit(
                 parse_group,
@@ -253,23 +253,38 @@ def scan_files(
         ]
         for group in groups:
             parsed = pending.pop(0).result()
-            for n, i in enumerate(group):
-                body = parsed.blocks(2 * n)
-                summary = parsed.blocks(2 * n + 1)
-                if i in refused:
-                    line, message = refused[i]
-                    results[i] = unreadable(message, line)
-                    continue
-                scan = _scan_one(inputs[i], body, summary)
-                meta = [parsed.metadata.get(2 * n, ()), parsed.metadata.get(2 * n + 1, ())]
-                if any(meta):
-                    scan = replace(scan, metadata=metadata_blocks(inputs[i], *meta))
+            for i, scan in _group_scans(inputs, group, parsed, refused):
                 results[i] = scan
             del parsed
             done += len(group)
             if progress is not None:
                 progress(done, len(inputs))
     return [r for r in results if r is not None]
+
+
+def _group_scans(
+    inputs: Sequence[ScanInput],
+    group: list[int],
+    parsed: ParsedGroup,
+    refused: dict[int, limits.LimitProblem],
+) -> list[tuple[int, FileScan]]:
+    """Each file of a parsed group (by its index in ``inputs``) with its scan; a file over
+    a limit (``refused``: its line and message) is unreadable. The group's chunks are
+    taken in order, as ParsedGroup requires."""
+    scans: list[tuple[int, FileScan]] = []
+    for n, i in enumerate(group):
+        body = parsed.blocks(2 * n)
+        summary = parsed.blocks(2 * n + 1)
+        if i in refused:
+            line, message = refused[i]
+            scans.append((i, unreadable(message, line)))
+            continue
+        scan = _scan_one(inputs[i], body, summary)
+        meta = [parsed.metadata.get(2 * n, ()), parsed.metadata.get(2 * n + 1, ())]
+        if any(meta):
+            scan = replace(scan, metadata=metadata_blocks(inputs[i], *meta))
+        scans.append((i, scan))
+    return scans
 
 
 def _groups(inputs: Sequence[ScanInput], workers: int) -> list[list[int]]:

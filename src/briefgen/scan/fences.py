@@ -55,19 +55,17 @@ def scan_fences(
     first = max(bisect_right(line_starts, body_offset) - 1, 0)
     block_started = {first}  # lines after which a block may start: fences read as fences
     for marker in _MARKER_LINE_RE.finditer(source, line_starts[first]):
-        index = bisect_right(line_starts, marker.start()) - 1
-        start = line_starts[index]
-        end = line_starts[index + 1] - 1 if index + 1 < len(line_starts) else len(source)
+        index, start, end = _line_of(source, line_starts, marker.start())
         line = source[start:end]
         if code_fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(code_fence) and not stripped.strip(code_fence[0]):
+            if _closes_code(line, code_fence):
                 code.append((code_start, end))
                 code_fence = None
                 block_started.add(index + 1)
             continue
-        previous = source[line_starts[index - 1] : start] if index > first else ""
-        in_paragraph = index not in block_started and bool(previous.strip())
+        in_paragraph = index not in block_started and _after_text(
+            source, line_starts, index, first
+        )
         opening = _CODE_FENCE_RE.match(line)
         if opening:
             if _opens_code(source, opening.group(1), end, in_paragraph):
@@ -96,6 +94,26 @@ def scan_fences(
         for i, f in enumerate(fences)
     ]
     return fences, loose, code
+
+
+def _line_of(source: str, line_starts: list[int], offset: int) -> tuple[int, int, int]:
+    """The 0-based index, start and end (before its newline) of the line holding ``offset``."""
+    index = bisect_right(line_starts, offset) - 1
+    end = line_starts[index + 1] - 1 if index + 1 < len(line_starts) else len(source)
+    return index, line_starts[index], end
+
+
+def _closes_code(line: str, fence: str) -> bool:
+    """Whether ``line`` closes the code block that ``fence`` opened."""
+    stripped = line.strip()
+    return stripped.startswith(fence) and not stripped.strip(fence[0])
+
+
+def _after_text(source: str, line_starts: list[int], index: int, first: int) -> bool:
+    """Whether the line before line ``index`` (within the body) holds text."""
+    if index <= first:
+        return False
+    return bool(source[line_starts[index - 1] : line_starts[index]].strip())
 
 
 def _opens_code(source: str, fence: str, end: int, in_paragraph: bool) -> bool:

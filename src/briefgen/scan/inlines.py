@@ -95,38 +95,49 @@ class Flattener:
         if t in _STYLES:
             self.flatten(node["c"], flat, notes)
         elif t == "Quoted":
-            double = node["c"][0]["t"] == "DoubleQuote"
-            flat.add("“" if double else "‘")
-            self.flatten(node["c"][1], flat, notes)
-            flat.add("”" if double else "’")
+            self.quoted(node, flat, notes)
         elif t == "Cite":
             self.cite(node["c"][0], flat)
         elif t == "Note":
             flat.anchors.append(Anchor(flat.length, (), "note"))
             notes.append((flat.length, node["c"]))
         elif t in ("Code", "Math"):
-            if t == "Code":
-                self.places.attributes("code", node["c"][0])
-            flat.add("")
-            start = flat.length
-            flat.add(node["c"][1])
-            flat.inert.append((start, flat.length))
+            self.code(t, node, flat)
         elif t == "Link":
             self.places.target("link", node["c"][2][0], node["c"][0])
             self.flatten(node["c"][1], flat, notes)
         elif t == "Image":  # its alt text is not prose of the sentence
             self.places.target("image", node["c"][2][0], node["c"][0])
         elif t == "Span":
-            _, classes, kvs = node["c"][0]
-            if classes or kvs:
-                self.places.span(classes, kvs)
-            exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
-            start = flat.length
-            self.flatten(node["c"][1], flat, notes)
-            if exempt:
-                flat.exempt.append((start, flat.length, exempt))
+            self.span(node, flat, notes)
         elif t == "RawInline":
             self.places.raw(node["c"][0], node["c"][1])
+
+    def quoted(self, node: Json, flat: Flat, notes: Notes) -> None:
+        double = node["c"][0]["t"] == "DoubleQuote"
+        flat.add("“" if double else "‘")
+        self.flatten(node["c"][1], flat, notes)
+        flat.add("”" if double else "’")
+
+    def code(self, t: str, node: Json, flat: Flat) -> None:
+        """Inline code or math: inert text, no prose of the sentence."""
+        if t == "Code":
+            self.places.attributes("code", node["c"][0])
+        flat.add("")
+        start = flat.length
+        flat.add(node["c"][1])
+        flat.inert.append((start, flat.length))
+
+    def span(self, node: Json, flat: Flat, notes: Notes) -> None:
+        """A bracketed span: its attributes recorded, its text exempt if its class says so."""
+        _, classes, kvs = node["c"][0]
+        if classes or kvs:
+            self.places.span(classes, kvs)
+        exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
+        start = flat.length
+        self.flatten(node["c"][1], flat, notes)
+        if exempt:
+            flat.exempt.append((start, flat.length, exempt))
 
     def cite(self, citations: list[Json], flat: Flat) -> None:
         """A citation's anchor. An author-in-text citation (``@key says``) stands in the

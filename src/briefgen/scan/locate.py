@@ -242,6 +242,17 @@ def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list
     if "]:" in source:
         hidden += [m.span() for m in _REFERENCE_DEFINITION_RE.finditer(source)]
     base = blanked(source, hidden)
+    notes, inline = _notes(base)
+    markup = _markup(base)
+    main = blanked(base, markup + [(start, end + 1) for start, end in inline])
+    delimiters = [(start, start + 2) for start, _ in inline] + [(e, e + 1) for _, e in inline]
+    in_note = blanked(base, markup + delimiters)
+    return main, in_note, sorted(notes)
+
+
+def _notes(base: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Each footnote reference (``[^1]``, ``^[...]``) with where its text starts, and the
+    span of each inline note (``^[`` to its closing ``]``)."""
     definitions: dict[str, int] = {}
     for m in _FOOTNOTE_DEFINITION_RE.finditer(base):
         definitions.setdefault(m.group(1), m.end())
@@ -257,6 +268,12 @@ def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list
         if end is not None:
             inline.append((m.start(), end))
             notes.append((m.start(), m.end()))
+    return notes, inline
+
+
+def _markup(base: str) -> list[tuple[int, int]]:
+    """The spans of markup that is no prose: citations in brackets, author locators, link
+    targets, footnote marks, fence lines and attributes."""
     markup = []
     for m in _BRACKETS_RE.finditer(base):
         after = base[m.end() : m.end() + 1]
@@ -270,10 +287,7 @@ def _skeletons(source: str, code: list[tuple[int, int]]) -> tuple[str, str, list
     for regex in (_LINK_TARGET_RE, _FOOTNOTE_MARK_RE, _FENCE_LINE_RE):
         markup += [m.span() for m in regex.finditer(base)]
     markup += [m.span() for m in _BRACES_RE.finditer(base) if _is_attributes(base, m)]
-    main = blanked(base, markup + [(start, end + 1) for start, end in inline])
-    delimiters = [(start, start + 2) for start, _ in inline] + [(e, e + 1) for _, e in inline]
-    in_note = blanked(base, markup + delimiters)
-    return main, in_note, sorted(notes)
+    return markup
 
 
 def _is_attributes(text: str, m: re.Match[str]) -> bool:

@@ -271,17 +271,8 @@ def sentence_spans(
         verdict = boundary(text, match.start(), match.group(1), match.end(2), nxt, anchors)
         if verdict is not None:
             cuts.append((nxt, verdict))
-    for match in _GLUED_RE.finditer(text):
-        token = _token_before(text, match.start())
-        if not _known(token) and not _ACRONYM_RE.fullmatch(token + "."):
-            cuts.append((match.end(), f"{token}{match.group(1)}"))
-    for at in breaks:
-        if at > 0 and text[at - 1] == ":":
-            nxt = at
-            while nxt < len(text) and text[nxt] in " \t\n":
-                nxt += 1
-            if nxt < len(text) and (text[nxt].isupper() or text[nxt].isdigit()):
-                cuts.append((nxt, ""))
+    cuts += _glued_cuts(text)
+    cuts += _colon_cuts(text, breaks)
     cuts.sort()
     spans: list[Span] = []
     start = 0
@@ -291,6 +282,29 @@ def sentence_spans(
             start = cut
     spans.append(Span(start, len(text), ""))
     return spans
+
+
+def _glued_cuts(text: str) -> list[tuple[int, str]]:
+    """Doubtful boundaries where a full stop touches the next word (``end.Next``)."""
+    cuts: list[tuple[int, str]] = []
+    for match in _GLUED_RE.finditer(text):
+        token = _token_before(text, match.start())
+        if not _known(token) and not _ACRONYM_RE.fullmatch(token + "."):
+            cuts.append((match.end(), f"{token}{match.group(1)}"))
+    return cuts
+
+
+def _colon_cuts(text: str, breaks: Sequence[int]) -> list[tuple[int, str]]:
+    """Sure boundaries after a colon that ends a line before a capitalised word or a digit."""
+    cuts: list[tuple[int, str]] = []
+    for at in breaks:
+        if at > 0 and text[at - 1] == ":":
+            nxt = at
+            while nxt < len(text) and text[nxt] in " \t\n":
+                nxt += 1
+            if nxt < len(text) and (text[nxt].isupper() or text[nxt].isdigit()):
+                cuts.append((nxt, ""))
+    return cuts
 
 
 def boundary(
@@ -305,45 +319,51 @@ def boundary(
     first = _first_alnum(text, nxt)
     lower = first is not None and text[first].islower()
     between = bisect_left(anchors, closed)
-    if between < len(anchors) and anchors[between] <= nxt:  # a citation or footnote stands between
-        return None if lower else ""
-    if terminator != ".":  # ? ! … and runs of stops
-        return None if lower else ""
-    token = _token_before(text, stop)
+    # a citation or footnote stands between; or ? ! … and runs of stops; or no word before
+    cited = between < len(anchors) and anchors[between] <= nxt
+    token = _token_before(text, stop) if terminator == "." and not cited else ""
     if not token:
         return None if lower else ""
     following = text[first:] if first is not None else ""
     if token in CONTINUING or token.lower() in ("e.g", "i.e"):
         return None
-    if token in BEFORE_NUMBER:
-        if first is None or lower or text[nxt] == "§" or following[:1].isdigit():
-            return None
-        if _ROMAN_RE.match(following):
-            return None
-        return f"{token}."
-    if token in FINAL_OR_NOT or _ACRONYM_RE.fullmatch(token) or _INITIAL_RE.fullmatch(token):
+    if token in BEFORE_NUMBER:  # "No. 5", "p. 12", "Art. IV"
+        return _before_number(text, token, nxt, following, lower)
+    return _after_word(text, token, nxt, following, lower)
+
+
+def _after_word(text: str, token: str, nxt: int, following: str, lower: bool) -> str | None:
+    """After any other word: an abbreviation that may end a sentence or not, initials, or
+    an ordinary word."""
+    initials = bool(_ACRONYM_RE.fullmatch(token) or _INITIAL_RE.fullmatch(token))
+    if token in FINAL_OR_NOT or initials:
         if lower or text[nxt] == "§":
             return None
-        if _ACRONYM_RE.fullmatch(token) or _INITIAL_RE.fullmatch(token):
-            # initials run on: "J. K. Rowling", "Pub. L. No. 115"
-            nxt_token = re.match(r"[A-Za-z.]+", following)
-            if nxt_token and (
-                (
-                    _INITIAL_RE.fullmatch(nxt_token.group().rstrip("."))
-                    and nxt_token.group().endswith(".")
-                )
-                or (
-                    nxt_token.group().rstrip(".") in BEFORE_NUMBER
-                    and nxt_token.group().endswith(".")
-                )
-            ):
-                return None
-        return f"{token}."
+        # initials run on: "J. K. Rowling", "Pub. L. No. 115"
+        return None if initials and _initial_follows(following) else f"{token}."
     if lower:
         # an ordinary word, a full stop, then a lowercase word: an abbreviation we do not
         # know ("Govt. policy") or two sentences, one miswritten
         return f"{token}."
     return ""
+
+
+def _before_number(text: str, token: str, nxt: int, following: str, lower: bool) -> str | None:
+    """After an abbreviation that stands before a number: no boundary before a number, a
+    section sign, a Roman numeral or a lowercase word; a doubt before any other word."""
+    if not following or lower or text[nxt] == "§" or following[:1].isdigit():
+        return None
+    return None if _ROMAN_RE.match(following) else f"{token}."
+
+
+def _initial_follows(following: str) -> bool:
+    """Whether the next word is an initial or an abbreviation before a number, with its
+    full stop."""
+    word = re.match(r"[A-Za-z.]+", following)
+    if not word or not word.group().endswith("."):
+        return False
+    bare = word.group().rstrip(".")
+    return bool(_INITIAL_RE.fullmatch(bare)) or bare in BEFORE_NUMBER
 
 
 def settle(spans: Sequence[Span], cited: Sequence[bool]) -> list[tuple[int, int, str]]:

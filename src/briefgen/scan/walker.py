@@ -115,6 +115,13 @@ class _Walker:
                 joined.extend(line)
                 joined.append({"t": "Space"})
             return self.unit(joined)
+        if t == "RawBlock":
+            self.places.raw(c[0], c[1])
+            return []
+        return self.container(t, c)
+
+    def container(self, t: object, c: Json) -> list[str]:
+        """A block holding blocks: quotes, lists, divs, tables, figures."""
         if t == "BlockQuote":
             return self.blocks(c)
         if t == "BulletList":
@@ -134,8 +141,6 @@ class _Walker:
             return self.table(c)
         if t == "Figure":  # its caption, then its content
             return self.blocks(c[1][1]) + self.blocks(c[2])
-        if t == "RawBlock":
-            self.places.raw(c[0], c[1])
         return []
 
     def div(self, attr: Json, blocks: list[Json]) -> list[str]:
@@ -246,23 +251,14 @@ class _Walker:
             all_keys.extend(keys)
             if not _LETTER_RE.search(sentence) and not keys:
                 continue
-            found = self.loc.find_sentence(
-                sentence, places.cursor, places.floor, in_note=self.in_note > 0
-            )
-            offset = places.cursor if found is None else found[0]
-            if found is not None:
-                places.cursor = found[1]
+            offset = self.find(sentence)
             line, column = self.loc.position(offset)
             for anchor in own:
                 if anchor.kind != "note":
                     self.record_citations(anchor.keys, offset)
             if not _LETTER_RE.search(prose, start, end):
                 continue  # no prose: code, a formula, a citation standing alone
-            status = "claim"
-            if kind is not None:
-                status = f"exempt-{kind}"
-            elif flat.exempt and _inside(start, end, text, flat.exempt):
-                status = f"exempt-{_inside(start, end, text, flat.exempt)}"
+            status = _status(kind, _inside(start, end, text, flat.exempt) if flat.exempt else None)
             if status == "exempt-heading":
                 continue
             unique = tuple(dict.fromkeys(keys))
@@ -275,6 +271,18 @@ class _Walker:
                 self.record_citations(anchor.keys, places.cursor)
                 all_keys.extend(anchor.keys)
         return all_keys
+
+    def find(self, sentence: str) -> int:
+        """The sentence's offset in the source, searched from the cursor, which moves past
+        it (where it is not found: the cursor's offset)."""
+        places = self.places
+        found = self.loc.find_sentence(
+            sentence, places.cursor, places.floor, in_note=self.in_note > 0
+        )
+        if found is None:
+            return places.cursor
+        places.cursor = found[1]
+        return found[0]
 
     def record_citations(self, keys: tuple[str, ...], offset: int) -> None:
         for key in keys:
@@ -328,6 +336,14 @@ def _attribute(text: str, spans: list[tuple[int, int]], anchors: list[Anchor]) -
             i -= 1
         owners.append(i)
     return owners
+
+
+def _status(kind: str | None, inside: str | None) -> str:
+    """A sentence's status: exempt by its unit's kind (a heading), or by the exempt class
+    covering it, else a claim."""
+    if kind is not None:
+        return f"exempt-{kind}"
+    return f"exempt-{inside}" if inside else "claim"
 
 
 def _inside(start: int, end: int, text: str, ranges: list[tuple[int, int, str]]) -> str | None:

@@ -1,7 +1,7 @@
 """The last check's result, reused while none of its inputs has changed.
 
 ``briefgen check`` runs on every save and every push, mostly over files that did not change
-since the last run. The scan cache (cache.py) saves pandoc's parse of each file, but loading
+since the last run. The scan cache (scans.py) saves pandoc's parse of each file, but loading
 1,000 section files and their cached scans still costs more than it should. So ``check``
 also stores its whole result, keyed by everything a check reads:
 
@@ -13,91 +13,73 @@ also stores its whole result, keyed by everything a check reads:
   (:func:`briefgen.inputs.key_content`); and the names of the project's image files (a
   section may show only one that exists);
 - the brief names asked for and whether the reading grade is wanted;
-- the code that computes the result: Python, briefgen's own module files and the
-  libraries the check uses (by size and modification time), and pandoc's binary.
+- the code that computes the result (:func:`briefgen.cache.store.key`).
 
 Any difference is a miss, and a miss runs the full check. One entry is kept per set of
-brief names, under ``.briefgen-cache/check-1/``; the directory is safe to delete. An entry
-is read only if this user's key signed it (:func:`briefgen.cache.read_entry`), so a
-snapshot that came with the project cannot pass a check.
+brief names, in the store's ``check`` namespace; an entry is read only if this user's key
+signed it, so a snapshot that came with the project cannot pass a check.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from briefgen.cache import CACHE_DIR, code_identity, enabled, read_entry, write_entry
+from briefgen.cache.codec import BAD, decode_findings, dumps, encode_findings, loads
+from briefgen.cache.store import Store
 from briefgen.findings import Finding
 from briefgen.inputs import check_inputs, key_content
 from briefgen.model import Config
 
-FORMAT = 1
-
-
-def _key(root: Path, config: Config, names: Sequence[str], readability: bool) -> str:
-    h = hashlib.sha256()
-
-    def add(label: str, data: bytes) -> None:
-        h.update(f"{label}\0{len(data)}\0".encode())
-        h.update(data)
-
-    add("format", f"{FORMAT}/{code_identity()}/{readability}/{list(names)}".encode())
-    inputs = check_inputs(root, config)
-    for label, value in inputs.identity:
-        add(label, value.encode())
-    for folder, names_in in inputs.listings:
-        add(f"listing {folder}", "\n".join(names_in).encode())
-    for item in inputs.files:
-        add(item.name, key_content(root, item))
-    return h.hexdigest()
-
-
-def _entry(root: Path, names: Sequence[str], readability: bool) -> Path:
-    variant = hashlib.sha256(f"{list(names)}/{readability}".encode()).hexdigest()[:16]
-    return root / CACHE_DIR / f"check-{FORMAT}" / f"{variant}.json"
-
+NAMESPACE = "check"
 
 Stored = tuple[list[Finding], dict[str, int], dict[str, Any]]
+
+
+def _key(store: Store, root: Path, config: Config, asked: str) -> str:
+    parts: list[str | bytes] = [NAMESPACE, asked]
+    inputs = check_inputs(root, config)
+    for label, value in inputs.identity:
+        parts += [label, value]
+    for folder, names_in in inputs.listings:
+        parts += [f"listing {folder}", "\n".join(names_in)]
+    for item in inputs.files:
+        parts += [item.name, key_content(root, item)]
+    return store.key(*parts)
 
 
 class Snapshot:
     """One check's entry: its key is taken before the check reads anything, so a file
     saved while the check runs makes the next check a miss, never a stale hit."""
 
-    def __init__(self, root: Path, config: Config, names: Sequence[str], readability: bool):
-        self.path = _entry(root, names, readability)
-        self.key = _key(root, config, names, readability) if enabled() else None
+    def __init__(
+        self, store: Store, root: Path, config: Config, names: Sequence[str], readability: bool
+    ) -> None:
+        asked = f"{list(names)}/{readability}"
+        self._store = store
+        self.name = store.key(NAMESPACE, asked)  # the entry: one per set of names
+        self.key = _key(store, root, config, asked)
 
     def lookup(self) -> Stored | None:
         """The stored result of the same check over the same inputs, if there is one."""
-        if self.key is None:
-            return None
-        payload = read_entry(self.path)  # signed by this user's key, or a miss
-        if payload is None:
-            return None
+        data = loads(self._store.get(NAMESPACE, self.name))
         try:
-            data = json.loads(payload)
-            if data.get("key") != self.key:
+            if data is None or data.get("key") != self.key:
                 return None
-            findings = [Finding(*f) for f in data["findings"]]
+            findings = decode_findings(data["findings"])
             return findings, dict(data["summary"]), dict(data["briefs"])
-        except (AttributeError, ValueError, KeyError, TypeError):
+        except BAD:
             return None
 
     def store(self, result: Stored) -> None:
         """Keep this result for the next identical check (skipped when the project cannot
         be written: the check still works, it just does not get faster)."""
-        if self.key is None:
-            return
         findings, summary, briefs = result
         document = {
             "key": self.key,
-            "findings": [[f.file, f.line, f.column, f.rule, f.message, f.text] for f in findings],
+            "findings": encode_findings(findings),
             "summary": summary,
             "briefs": briefs,
         }
-        write_entry(self.path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
+        self._store.put(NAMESPACE, self.name, dumps(document))
