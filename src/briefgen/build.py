@@ -10,12 +10,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from briefgen.assemble import Assembled, DraftMark, assemble
 from briefgen.brief_findings import marking_sources
 from briefgen.cache import Store
-from briefgen.check import check
+from briefgen.check import CheckResult, check
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
@@ -106,101 +107,147 @@ def build_briefs(
     brief whose marking turns out different is assembled and rendered again.
     """
     started = time.monotonic()
-    names = list(dict.fromkeys(names))
-    cancelled, checked = threading.Event(), threading.Event()
-    # per brief rendered ahead: the assembled guess, its build key, its rendering (None when
-    # its outputs were already up to date)
-    ahead: dict[str, tuple[Assembled, str, Future[dict[str, bytes]] | None]] = {}
+    run = _Build(project, list(dict.fromkeys(names)), formats, outdir, draft, force, epoch, store)
     # Independent briefs render side by side; each already runs its formats in parallel.
-    with ThreadPoolExecutor(max_workers=min(2, len(names)) or 1) as pool:
-        # draft marks come from the check: those builds wait for it; so do all builds when
-        # the bibliography is missing (the check says so, with what to do), and builds with
-        # the project's own templates, which are code: they never run for a refused build
-        ahead_allowed = project.config.templates is None
-        if not draft and ahead_allowed and project.config.bibliography.is_file():
-            for name in names:
-                brief = project.briefs.get(name)
-                if brief is None or brief_errors(project.findings, [name]):
-                    continue  # the check refuses it: nothing to assemble
-                if _beyond_limits(project, brief):
-                    continue  # pandoc would not finish; the check refuses it first
-                assembled = assemble(project, brief, expected_marking(project, brief), None, epoch)
-                key = build_key(project, brief, assembled)
-                future = None
-                if force or not up_to_date(project, outdir, brief, key, formats, store=store):
-                    future = pool.submit(
-                        render_outputs, project, brief, assembled, formats, cancelled, checked
-                    )
-                ahead[name] = (assembled, key, future)
-        # while PDFs render ahead, the check leaves them a core
-        jobs = max(1, (os.cpu_count() or 1) - 1) if ahead else None
+    with ThreadPoolExecutor(max_workers=min(2, len(run.names)) or 1) as pool:
+        run.render_ahead(pool)
+        result, refused = run.check(scan_progress)
+        outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
+        if refused:
+            outcome.refused = refused
+        else:
+            run.prepare_outdir()
+            # every brief has its figures: one the check could not grade was refused above
+            with ThreadPoolExecutor(max_workers=min(2, len(run.names)) or 1) as writers:
+                for name, built, message in writers.map(partial(run.write, result), run.names):
+                    if built is None:
+                        outcome.skipped.append(name)
+                    else:
+                        outcome.built.append(built)
+                    if progress is not None:
+                        progress(message)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+# per brief rendered ahead: the assembled guess, its build key, its rendering (None when its
+# outputs were already up to date)
+Ahead = tuple[Assembled, str, "Future[dict[str, bytes]] | None"]
+
+
+@dataclass
+class _Build:
+    """One build_briefs run: what it was asked, and the renderings started ahead."""
+
+    project: Project
+    names: list[str]
+    formats: Sequence[str]
+    outdir: Path
+    draft: bool
+    force: bool
+    epoch: int | None
+    store: Store | None
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    checked: threading.Event = field(default_factory=threading.Event)
+    ahead: dict[str, Ahead] = field(default_factory=dict)
+
+    def render_ahead(self, pool: ThreadPoolExecutor) -> None:
+        """Assemble and start rendering each brief with its expected marking. Draft marks
+        come from the check: those builds wait for it; so do all builds when the
+        bibliography is missing (the check says so, with what to do), and builds with the
+        project's own templates, which are code: they never run for a refused build."""
+        project = self.project
+        if self.draft or project.config.templates is not None:
+            return
+        if not project.config.bibliography.is_file():
+            return
+        for name in self.names:
+            brief = project.briefs.get(name)
+            if brief is None or brief_errors(project.findings, [name]):
+                continue  # the check refuses it: nothing to assemble
+            if _beyond_limits(project, brief):
+                continue  # pandoc would not finish; the check refuses it first
+            marking = expected_marking(project, brief)
+            assembled = assemble(project, brief, marking, None, self.epoch)
+            key = build_key(project, brief, assembled)
+            future = None
+            if self.force or not self._up_to_date(brief, key, False):
+                future = pool.submit(
+                    render_outputs,
+                    project,
+                    brief,
+                    assembled,
+                    self.formats,
+                    self.cancelled,
+                    self.checked,
+                )
+            self.ahead[name] = (assembled, key, future)
+
+    def check(self, scan_progress: Progress | None) -> tuple[CheckResult, list[Finding]]:
+        """The check, and the errors that refuse the build (renderings ahead are then
+        cancelled). While PDFs render ahead, the check leaves them a core; the reading grade
+        is not part of a build (a reading_level finding is, computed where one is set)."""
+        jobs = max(1, (os.cpu_count() or 1) - 1) if self.ahead else None
         try:
-            # the reading grade is not part of a build (only a reading_level finding is,
-            # which the check still computes for the audiences that set one)
             result = check(
-                project,
-                names,
-                store=store,
+                self.project,
+                self.names,
+                store=self.store,
                 readability=False,
                 progress=scan_progress,
                 jobs=jobs,
             )
-            refused = refusing(result.findings, draft)
+            refused = refusing(result.findings, self.draft)
             if refused:
-                cancelled.set()
+                self.cancelled.set()
         except BaseException:
-            cancelled.set()
+            self.cancelled.set()
             raise
         finally:
-            checked.set()
-        outcome = BuildOutcome(result.findings, result.summary(result.bibliography.keys))
-        if refused:
-            outcome.refused = refused
-            outcome.seconds = time.monotonic() - started
-            return outcome
+            self.checked.set()
+        return result, refused
+
+    def prepare_outdir(self) -> None:
         try:
-            ensure_writable(outdir)
+            ensure_writable(self.outdir)
         except OSError as exc:
-            cancelled.set()
+            self.cancelled.set()
             reason = exc.strerror or str(exc)
             raise RenderError(
-                f"cannot write to {outdir}: {reason}; choose another directory with -o"
+                f"cannot write to {self.outdir}: {reason}; choose another directory with -o"
             ) from None
-        recover_sets(outdir)  # a set a killed build left half renamed, first
-        remove_stale_temporaries(outdir)
+        recover_sets(self.outdir)  # a set a killed build left half renamed, first
+        remove_stale_temporaries(self.outdir)
 
-        def one(name: str) -> tuple[str, BuildOutput | None, str]:
-            brief = project.briefs[name]
-            stats = result.briefs[name]
-            guess = ahead.get(name)
-            if guess is not None and guess[0].metadata["marking"] == stats.marking:
-                assembled, key, future = guess
-            else:  # a draft, or the marking was not the expected one
-                marks = _draft_marks(project, brief, result.scans) if draft else None
-                assembled = assemble(project, brief, stats.marking, marks, epoch)
-                key, future = build_key(project, brief, assembled), None
-            if not force and up_to_date(project, outdir, brief, key, formats, draft, store):
-                return name, None, f"{name}: up to date"
-            claims = brief_claims(brief, result.scans, result.bibliography.keys)
-            if future is not None:
-                results = future.result()
-            else:
-                results = render_outputs(project, brief, assembled, formats)
-            built = write_outputs(project, brief, assembled, results, outdir, claims, key, store)
-            files = ", ".join(_show(p) for p in built.outputs.values())
-            return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
+    def write(self, result: CheckResult, name: str) -> tuple[str, BuildOutput | None, str]:
+        """Render (or take the rendering started ahead) and write one brief's outputs."""
+        project = self.project
+        brief = project.briefs[name]
+        stats = result.briefs[name]
+        guess = self.ahead.get(name)
+        if guess is not None and guess[0].metadata["marking"] == stats.marking:
+            assembled, key, future = guess
+        else:  # a draft, or the marking was not the expected one
+            marks = _draft_marks(project, brief, result.scans) if self.draft else None
+            assembled = assemble(project, brief, stats.marking, marks, self.epoch)
+            key, future = build_key(project, brief, assembled), None
+        if not self.force and self._up_to_date(brief, key, self.draft):
+            return name, None, f"{name}: up to date"
+        claims = brief_claims(brief, result.scans, result.bibliography.keys)
+        if future is not None:
+            results = future.result()
+        else:
+            results = render_outputs(project, brief, assembled, self.formats)
+        built = write_outputs(
+            project, brief, assembled, results, self.outdir, claims, key, self.store
+        )
+        files = ", ".join(_show(p) for p in built.outputs.values())
+        return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
 
-        # every brief has its figures: one the check could not grade was refused above
-        with ThreadPoolExecutor(max_workers=min(2, len(names)) or 1) as writers:
-            for name, built, message in writers.map(one, names):
-                if built is None:
-                    outcome.skipped.append(name)
-                else:
-                    outcome.built.append(built)
-                if progress is not None:
-                    progress(message)
-    outcome.seconds = time.monotonic() - started
-    return outcome
+    def _up_to_date(self, brief: Brief, key: str, draft: bool) -> bool:
+        return up_to_date(
+            self.project, self.outdir, brief, key, self.formats, draft, self.store
+        )
 
 
 _FENCE_ATTRS = re.compile(r"^[ \t]*:{3,}[ \t]*\{([^}\n]*)\}", re.M)
