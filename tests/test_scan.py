@@ -79,3 +79,20 @@ def test_a_footnote_label_shown_as_text_scans_the_same_in_a_batch_as_alone(befor
         "A noted claim.[^1] > Quoted.",
         "[^1]: Its note.",
     ]
+
+
+def test_rendering_runs_pandoc_with_a_heap_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading and rendering both give the bundled pandoc a heap limit (+RTS -M), never over
+    a GHCRTS the user set."""
+    from briefgen.scan import pandoc
+
+    monkeypatch.delenv("GHCRTS", raising=False)
+    pandoc.render_env.cache_clear()
+    try:
+        if pandoc.pandoc_path() == pandoc._bundled_pandoc():
+            assert pandoc.render_env() == {"GHCRTS": "-M4g"}
+        monkeypatch.setenv("GHCRTS", "-H1m")
+        pandoc.render_env.cache_clear()
+        assert pandoc.render_env() == {}
+    finally:
+        pandoc.render_env.cache_clear()

@@ -66,8 +66,10 @@ def typst_version() -> str:
 def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None = None) -> bytes:
     """Run pandoc (briefgen.scan.pandoc.run, whose errors it raises); ``timestamp`` becomes
     its SOURCE_DATE_EPOCH (the DOCX's dates)."""
-    env = None if timestamp is None else {"SOURCE_DATE_EPOCH": str(timestamp)}
-    return pandoc.run(args, text, timeout=pandoc.RENDER_TIMEOUT, cwd=cwd, env=env)
+    env = dict(pandoc.render_env())  # a heap limit, as for reading
+    if timestamp is not None:
+        env["SOURCE_DATE_EPOCH"] = str(timestamp)
+    return pandoc.run(args, text, timeout=pandoc.RENDER_TIMEOUT, cwd=cwd, env=env or None)
 
 
 # --------------------------------------------------------------------------- formats

@@ -64,12 +64,24 @@ def _bundled_pandoc() -> str | None:
     return None
 
 
+_RENDER_RTS = "-M4g"  # rendering a whole brief: a heap limit too, roomier than reading's
+
+
 @lru_cache(maxsize=1)
 def _reader_env() -> dict[str, str]:
     """The runtime options for reading (see ``_READER_RTS``), where they apply."""
     if "GHCRTS" in os.environ or pandoc_path() != _bundled_pandoc():
         return {}
     return {"GHCRTS": _READER_RTS}
+
+
+@lru_cache(maxsize=1)
+def render_env() -> dict[str, str]:
+    """The runtime options for rendering (a heap limit: ``_RENDER_RTS``), where they apply
+    (the bundled pandoc, and no GHCRTS of the user's)."""
+    if "GHCRTS" in os.environ or pandoc_path() != _bundled_pandoc():
+        return {}
+    return {"GHCRTS": _RENDER_RTS}
 
 
 def run(
