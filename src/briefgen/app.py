@@ -14,22 +14,37 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from briefgen.build import BuildOutcome, brief_errors, build_briefs
 from briefgen.cache import Store
-from briefgen.check import CheckResult, raise_unknown_brief
-from briefgen.check import check as run_check
 from briefgen.errors import ConfigError
 from briefgen.files import inside
 from briefgen.findings import Finding, did_you_mean
 from briefgen.gcpause import pausing
-from briefgen.ledger import LedgerRow
 from briefgen.load import find_root, load_project
 from briefgen.model import BRIEFS_DIR, SECTIONS_DIR, Brief, Project
 from briefgen.settings import Settings
 
+if TYPE_CHECKING:  # the stages are imported where a command needs them: a warm check
+    # answered from the snapshot never loads pandoc's, Jinja's or the renderers' modules
+    from briefgen.build import BuildOutcome
+    from briefgen.check import CheckResult
+    from briefgen.ledger import LedgerRow
+
 Progress = Callable[[int, int], None]  # files parsed so far, files in all
+
+
+def run_check(project: Project, *args: Any, **kwargs: Any) -> CheckResult:
+    """briefgen.check.check, imported when a command first runs a check."""
+    from briefgen.check import check
+
+    return check(project, *args, **kwargs)
+
+
+def brief_errors(findings: Any, names: Any = None) -> list[Finding]:
+    from briefgen.build import brief_errors as errors
+
+    return errors(findings, names)
 
 
 def project_root(project_dir: Path | None) -> Path:
@@ -50,6 +65,8 @@ def briefs_named(project: Project, names: Sequence[str]) -> list[Brief]:
     """The named briefs; an unknown name raises ConfigError with "did you mean"."""
     for name in names:
         if name not in project.briefs:
+            from briefgen.check import raise_unknown_brief
+
             raise_unknown_brief(project, name)
     return [project.briefs[n] for n in names]
 
@@ -197,6 +214,8 @@ def build(
             "build/ is a link to a directory outside the project: remove the link, or name "
             "the directory to write to with -o"
         )
+    from briefgen.build import build_briefs
+
     return build_briefs(
         project,
         names,

@@ -13,7 +13,8 @@ model      the records a scan gives the checker
 
 from __future__ import annotations
 
-from briefgen.scan.batch import scan_files
+from typing import TYPE_CHECKING, Any
+
 from briefgen.scan.model import (
     AUDIENCE_CLASS,
     EXEMPT_CLASSES,
@@ -30,7 +31,24 @@ from briefgen.scan.model import (
     Target,
     split_names,
 )
-from briefgen.scan.walker import walk
+
+if TYPE_CHECKING:
+    from briefgen.scan.batch import scan_files
+    from briefgen.scan.walker import walk
+
+
+def __getattr__(name: str) -> Any:
+    """``scan_files`` and ``walk``, imported on first use: the records above are all that a
+    warm check (answered from the cache) needs, and the walker's modules cost ~40 ms."""
+    if name == "scan_files":
+        from briefgen.scan.batch import scan_files
+
+        return scan_files
+    if name == "walk":
+        from briefgen.scan.walker import walk
+
+        return walk
+    raise AttributeError(f"module 'briefgen.scan' has no attribute '{name}'")
 
 __all__ = [
     "AUDIENCE_CLASS",
