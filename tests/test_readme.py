@@ -87,5 +87,10 @@ def test_readme_workflows_run_as_written(tmp_path: Path) -> None:
             assert result.exit_code == wanted, (command, result.output)
         if title == "I edit a section":  # the editor sources the new section ...
             new = root / "briefs/sections/cross-border-evidence.md"
-            new.write_text(new.read_text().replace("@key", "@owen2015tor"), encoding="utf-8")
+            text = new.read_text().replace("@key", "@owen2015tor")
+            text = text.replace("Your unit", "Cybercrime team")  # ... and its placeholders
+            text = text.replace(
+                "Write a one-sentence summary of the section here", "Evidence crosses borders"
+            )
+            new.write_text(text, encoding="utf-8")
     assert (root / "build" / "note.pdf").is_file()

@@ -309,3 +309,40 @@ def test_check_takes_a_section_file_or_id(project) -> None:  # type: ignore[no-u
     assert unknown.stderr == (
         "briefgen: unknown brief or section 'anonimity' (did you mean 'anonymity'?)\n"
     )
+
+
+def test_template_placeholders_are_warnings_until_replaced(project) -> None:  # type: ignore[no-untyped-def]
+    root = project("basic")
+    args = ["new", "section", "fresh", "--brief", "note", "--project", str(root)]
+    assert invoke(args).exit_code == 0
+    assert invoke(["new", "brief", "annex", "--project", str(root)]).exit_code == 0
+    data = json.loads(invoke(["check", "--project", str(root), "--format", "json"]).stdout)
+    found = [
+        (f["file"], f["line"], f["message"]) for f in data["findings"] if f["rule"] == "placeholder"
+    ]
+    assert found == [
+        (
+            "briefs/annex.yaml",
+            11,
+            "purpose is still the template's placeholder ('To inform ... of ...'): say what the "
+            "brief is for",
+        ),
+        (
+            "briefs/sections/fresh.md",
+            5,
+            "summary is still the template's placeholder: write the section's summary, with its "
+            "citation",
+        ),
+        (
+            "briefs/sections/fresh.md",
+            12,
+            "owner is still the template's placeholder 'Your unit': name the unit that keeps "
+            "this section current",
+        ),
+    ]
+    section = root / "briefs/sections/fresh.md"
+    section.write_text(
+        section.read_text(encoding="utf-8").replace("Your unit", "Policy unit"), "utf-8"
+    )
+    data = json.loads(invoke(["check", "--project", str(root), "--format", "json"]).stdout)
+    assert not any("'Your unit'" in f["message"] for f in data["findings"])

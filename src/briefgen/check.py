@@ -241,7 +241,7 @@ def _load_dictionary() -> None:
 def orphan_findings(project: Project) -> list[Finding]:
     """A section no brief includes reaches no reader, and a check of the briefs would
     never look at it: say so, once the project has briefs."""
-    files = (f.file for f in project.findings)
+    files = (f.file for f in project.findings if f.severity == "error")
     broken = any(f.startswith(f"{BRIEFS_DIR}/") and f.endswith(".yaml") for f in files)
     if not project.briefs or broken:
         return []  # no brief yet to add it to, or a brief whose sections are not known

@@ -36,6 +36,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "brief-file": ("error", "A brief file is missing a field or malformed."),
     "unknown-section": ("error", "A brief names a section that does not exist."),
     "orphan-section": ("warning", "A section is in no brief: no reader sees it."),
+    "placeholder": ("warning", "A field still holds the value `briefgen new` wrote for it."),
     "unknown-audience": ("error", "An audience name is not defined in briefgen.yaml."),
     "audience-block": ("error", "An audience block names no audience or a bad marking."),
     "link-definition": (

@@ -15,6 +15,7 @@ from briefgen.load.schema import BOOL, DATE, LIST, NONBLANK, TEXT, Field, Invali
 from briefgen.load.yaml import key_line, key_node, load_yaml, yaml_error_line
 from briefgen.model import ID_RE, MAX_SECTION_BYTES, OUTPUT_DATES, SECTIONS_DIR, Brief, relpath
 from briefgen.rules.audiences import unknown_audience
+from briefgen.rules.placeholders import BRIEF_PLACEHOLDERS, placeholder_findings
 
 
 def _output_date(value: Any) -> dt.date:
@@ -87,6 +88,9 @@ def load_brief(
     if audience is not None and audience not in (known := tuple(audiences)):
         findings.append(unknown_audience(rel, audience_line, audience, known))
     ids, lines = _section_ids(rel, values["sections"], node, tuple(sections), findings)
+    findings += placeholder_findings(
+        rel, values, lambda name: key_line(node, name), BRIEF_PLACEHOLDERS
+    )
     if any(f.rule == "brief-file" for f in findings) or values["title"] is None:
         return None, findings
     if audience is None:

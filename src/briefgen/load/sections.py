@@ -21,6 +21,7 @@ from briefgen.load.schema import ANY, DATE, MARKING, NONBLANK, TEXT, Field, Inva
 from briefgen.load.yaml import key_line, key_node, load_yaml, yaml_error_line
 from briefgen.model import ALL_AUDIENCES, ID_RE, MAX_SECTION_BYTES, Section, relpath
 from briefgen.rules.audiences import unknown_audience
+from briefgen.rules.placeholders import SECTION_PLACEHOLDERS, placeholder_findings
 
 EMPTY_AUDIENCES = (
     "an empty audiences list: leave the field out to show the section to every audience, "
@@ -138,6 +139,9 @@ def parse_section(
         value = key_node(node, "summary")
         assert value is not None
         summary_offset = file.fm_offset + int(value.start_mark.index)
+    findings += placeholder_findings(
+        file.rel, values, lambda name: key_line(node, name) + 1, SECTION_PLACEHOLDERS
+    )
     if values["title"] is None:
         return None, findings
     owner = values["owner"]
