@@ -100,3 +100,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if touched:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print(f"\nchecked-in sample projects were written to: {', '.join(touched)}")
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The brief names of every full check the CLI runs (a snapshot hit runs none)."""
+    from briefgen import app
+
+    calls: list[tuple[str, ...]] = []
+    real = app.run_check
+
+    def spy(project, briefs=(), **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(tuple(briefs))
+        return real(project, briefs, **kwargs)
+
+    monkeypatch.setattr(app, "run_check", spy)
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    return calls

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 import yaml
 
-import briefgen.app as app
 from briefgen.assemble import assemble, default_templates
 from briefgen.inputs import OWN, TEMPLATES, brief_inputs, check_inputs, possible_inputs
 from briefgen.load import load_config, load_project
@@ -276,21 +275,6 @@ def test_watch_follows_briefgen_yaml_while_it_runs(
 
 
 # --------------------------------------------------------------------------- the check
-
-
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
-    """The brief names of every full check the CLI runs (a snapshot hit runs none)."""
-    calls: list[tuple[str, ...]] = []
-    real = app.run_check
-
-    def spy(project, briefs=(), **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(tuple(briefs))
-        return real(project, briefs, **kwargs)
-
-    monkeypatch.setattr(app, "run_check", spy)
-    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
-    return calls
 
 
 def test_a_csl_edit_invalidates_the_check_snapshot(

@@ -12,21 +12,6 @@ import briefgen.app as app
 from tests.conftest import invoke
 
 
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
-    """The brief names of every full check the CLI runs (a snapshot hit runs none)."""
-    calls: list[tuple[str, ...]] = []
-    real = app.run_check
-
-    def spy(project, briefs=(), **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(tuple(briefs))
-        return real(project, briefs, **kwargs)
-
-    monkeypatch.setattr(app, "run_check", spy)
-    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
-    return calls
-
-
 def check(root: Path, *args: str) -> tuple[int, str]:
     result = invoke(["check", "--project", str(root), *args])
     return result.exit_code, result.stdout

@@ -18,7 +18,7 @@ from briefgen.brief_findings import marking_sources
 from briefgen.cache import Store
 from briefgen.check import CheckResult, check
 from briefgen.errors import RenderError
-from briefgen.files import ensure_writable, recover_sets, remove_stale_temporaries
+from briefgen.files import ensure_writable, from_cwd, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.limits import section_limits
 from briefgen.model import BRIEFS_DIR, Brief, Project, Section
@@ -241,7 +241,7 @@ class _Build:
         built = write_outputs(
             project, brief, assembled, results, self.outdir, claims, key, self.store
         )
-        files = ", ".join(_show(p) for p in built.outputs.values())
+        files = ", ".join(from_cwd(p) for p in built.outputs.values())
         return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
 
     def _up_to_date(self, brief: Brief, key: str, draft: bool) -> bool:
@@ -275,13 +275,6 @@ def expected_marking(project: Project, brief: Brief) -> str:
             )
         markings += [m for _, m in marking_sources(section, blocks, brief.audience)]
     return highest_marking(markings)
-
-
-def _show(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def brief_claims(brief: Brief, scans: dict[str, FileScan], known: frozenset[str]) -> dict[str, int]:

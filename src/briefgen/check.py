@@ -8,6 +8,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NoReturn
 
 from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.brief_findings import BriefStats, brief_findings, grades
@@ -263,14 +264,14 @@ def orphan_findings(project: Project) -> list[Finding]:
     ]
 
 
-def raise_unknown_section(project: Project, sid: str) -> None:
+def raise_unknown_section(project: Project, sid: str) -> NoReturn:
     from briefgen.errors import ConfigError
 
     hint = did_you_mean(sid, project.sections)
     raise ConfigError(f"unknown section '{sid}'{hint}: sections are the files in {SECTIONS_DIR}/")
 
 
-def raise_unknown_brief(project: Project, name: str) -> None:
+def raise_unknown_brief(project: Project, name: str) -> NoReturn:
     from briefgen.errors import ConfigError
 
     hint = did_you_mean(name, project.briefs)

@@ -79,6 +79,15 @@ class TooLarge(Refused):
         self.size, self.limit = size, limit
 
 
+def from_cwd(path: Path) -> str:
+    """A path as a user would type it here: relative to the current directory when it lies
+    below it, else as it is."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def inside(root: Path, path: Path) -> bool:
     """Whether ``path``, links resolved, lies inside ``root``."""
     try:

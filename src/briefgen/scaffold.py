@@ -70,9 +70,9 @@ def add_to_brief(project: Project, brief_name: str, section_id: str) -> Path:
     found as a plain block list (then the user adds the line)."""
     brief = project.briefs.get(brief_name)
     if brief is None:
-        hint = did_you_mean(brief_name, project.briefs)
-        available = ", ".join(sorted(project.briefs)) or "none"
-        raise ConfigError(f"unknown brief '{brief_name}'{hint}: briefs are {available}")
+        from briefgen.check import raise_unknown_brief
+
+        raise_unknown_brief(project, brief_name)
     if section_id in brief.sections:
         return brief.path
     lines = brief.path.read_text(encoding="utf-8").splitlines(keepends=True)

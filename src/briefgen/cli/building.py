@@ -18,8 +18,9 @@ from briefgen.cli.options import (
     parse_formats,
     project_option,
 )
-from briefgen.cli.output import show_brief_errors, show_findings, shown_path
+from briefgen.cli.output import show_brief_errors, show_findings
 from briefgen.cli.progress import BriefProgress, ScanProgress
+from briefgen.files import from_cwd
 
 if TYPE_CHECKING:
     from briefgen.build import BuildOutcome
@@ -170,7 +171,7 @@ def watch(
             show_findings(outcome, False, project_dir)
             failed = bool(outcome.refused)
             for built in outcome.built:
-                files = ", ".join(shown_path(p) for p in built.outputs.values())
+                files = ", ".join(from_cwd(p) for p in built.outputs.values())
                 click.echo(f"rebuilt {built.brief} in {outcome.seconds:.1f} s: {files}", err=True)
             if outcome.skipped and not outcome.built and not outcome.refused:
                 click.echo(f"up to date: {', '.join(outcome.skipped)}", err=True)

@@ -18,14 +18,6 @@ if TYPE_CHECKING:
     from briefgen.findings import Finding
 
 
-def shown_path(path: Path) -> str:
-    """An output's path relative to the current directory when it lies below it."""
-    try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def from_here(findings: list[Finding], project_dir: Path | None) -> list[Finding]:
     """Findings with their paths relative to the current directory rather than to the
     project, when --project named another one (JSON and SARIF keep project paths)."""
