@@ -8,7 +8,9 @@ import pytest
 
 import briefgen.cache.scans as scans
 import briefgen.cache.store as store
+import briefgen.scan
 from briefgen.cache import Store
+from briefgen.cache.memory import CacheMemory
 from briefgen.check import CheckResult, check
 from briefgen.load import load_project
 from tests.conftest import invoke
@@ -24,16 +26,17 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(len(inputs))
         return real(inputs, *args, **kwargs)
 
-    monkeypatch.setattr(scans, "scan_files", spy)
+    monkeypatch.setattr(scans, "scan_files", spy)  # through the cache
+    monkeypatch.setattr(briefgen.scan, "scan_files", spy)  # without it
     monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
     return calls
 
 
 def cached_check(root: Path) -> CheckResult:
     """A check with the project's cache, as the application layer runs it."""
-    cache = Store.open(root)
+    cache = CacheMemory.open(root, True)
     assert cache is not None
-    return check(load_project(root, cache), store=cache)
+    return check(load_project(root, cache), memory=cache)
 
 
 def findings(root: Path) -> list[str]:
@@ -94,7 +97,7 @@ def test_cache_can_be_turned_off(project, counted: list[int], monkeypatch) -> No
     root = project("basic")
     for _ in range(2):
         assert Store.open(root, use_cache=False) is None  # the one switch: no store
-        check(load_project(root, None), store=None)
+        check(load_project(root, None), memory=None)
     assert counted == [2, 2]
     assert not (root / ".briefgen-cache").exists()
     monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")  # the CLI's switch, read by Settings
@@ -108,8 +111,8 @@ def test_front_matter_memo_gives_the_same_sections(project, monkeypatch) -> None
     monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
     root = project("basic")
     for source in (REPO, root):
-        first = load_project(source, Store.open(source))  # parses every front matter
-        again = load_project(source, Store.open(source))  # reads them from the memo
+        first = load_project(source, CacheMemory.open(source, True))  # parses every front matter
+        again = load_project(source, CacheMemory.open(source, True))  # reads them from the memo
         assert again.sections == first.sections
         assert again.findings == first.findings
     assert len(list((root / ".briefgen-cache" / "front-matter").glob("*.json"))) == 1
@@ -124,13 +127,13 @@ def test_front_matter_memo_follows_the_defined_audiences(project, monkeypatch) -
         encoding="utf-8",
     )
     assert "audiences: [ministers]" in section.read_text(encoding="utf-8")
-    assert load_project(root, Store.open(root)).findings == ()
+    assert load_project(root, CacheMemory.open(root, True)).findings == ()
     config = root / "briefgen.yaml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("  ministers:", "  cabinet:"),
         encoding="utf-8",
     )
-    rules = [f.rule for f in load_project(root, Store.open(root)).findings]
+    rules = [f.rule for f in load_project(root, CacheMemory.open(root, True)).findings]
     assert "unknown-audience" in rules
 
 

@@ -111,32 +111,21 @@ def _imports_the_cache(tree: ast.Module) -> bool:
     return any(i == "briefgen.cache" or i.startswith("briefgen.cache.") for i in imported(tree))
 
 
-#: Who enters the cache besides app (which opens the one Store) and cache/ itself: each
-#: passes the Store it is given to the one adapter it needs, and nothing else.
-#: load (the front-matter memo), check (the scan cache and the syllable memo), render (the
-#: build record); build, watch and verify hand the store on.
-CACHE_CALL_SITES = {"load.__init__", "check", "render", "build", "watch", "verify"}
-
-
-def test_only_the_app_and_its_call_sites_touch_the_cache() -> None:
+def test_only_the_app_and_the_cache_package_touch_the_cache() -> None:
+    """The stages take a briefgen.memory.Memory (a protocol); app.py opens the one
+    implementation, briefgen.cache.CacheMemory, and passes it down."""
     users = {n for n, t in ALL.items() if _imports_the_cache(t) and not n.startswith("cache.")}
-    assert users <= {"app", *CACHE_CALL_SITES}, users - {"app", *CACHE_CALL_SITES}
+    assert users == {"app"}, users
 
 
-def test_the_pure_core_knows_nothing_of_the_cache() -> None:
-    """The scanner, the loaders (but the package's entry, where the memo is entered), the
-    rules, the model and the list of inputs never import the cache."""
-    packages = ("scan", "load", "rules")
-    modules = ("model", "inputs", "readability", "findings")
-    core = [n for n in ALL if n.split(".")[0] in packages or n in modules]
-    core.remove("load.__init__")  # where the front-matter memo is entered
-    assert "scan.walker" in core and "load.sections" in core
-    assert sorted(n for n in core if _imports_the_cache(ALL[n])) == []
+def test_the_memory_seam_knows_nothing_of_the_cache() -> None:
+    assert "memory" in ALL and not _imports_the_cache(ALL["memory"])
 
 
 def test_the_cache_package_holds_every_cache() -> None:
     names = {n for n in ALL if n.startswith("cache.")}
     expected = {"cache.store", "cache.codec", "cache.scans", "cache.snapshot", "cache.memos"}
+    expected |= {"cache.builds", "cache.memory"}
     assert expected <= names
     assert "snapshot" not in ALL and "load.memo" not in ALL
 
@@ -163,8 +152,11 @@ def test_the_claim_rule_is_pure() -> None:
     """The walker (the claim rule) does no I/O, runs no process or thread and keeps no
     cache: a reviewer checks it against the README's rule and nothing else."""
     imports = imported(ALL["scan.walker"])
-    bad = sorted(i for i in imports if i.split(".")[0] in WALKER_MAY_NOT_IMPORT or any(
-        i == m or i.startswith(m + ".") for m in WALKER_MAY_NOT_IMPORT
-    ))
+    bad = sorted(
+        i
+        for i in imports
+        if i.split(".")[0] in WALKER_MAY_NOT_IMPORT
+        or any(i == m or i.startswith(m + ".") for m in WALKER_MAY_NOT_IMPORT)
+    )
     assert bad == []
     assert not calls(ALL["scan.walker"], "open")

@@ -188,7 +188,7 @@ def test_diff_shows_what_one_version_leaves_out(project) -> None:  # type: ignor
 
 def test_watch_rebuilds_after_each_change_and_survives_errors(project) -> None:  # type: ignore[no-untyped-def]
     from briefgen.build import BuildOutcome
-    from briefgen.cache import Store
+    from briefgen.cache.memory import CacheMemory
     from briefgen.errors import BriefgenError
     from briefgen.watch import watch, watched_paths
 
@@ -216,8 +216,8 @@ def test_watch_rebuilds_after_each_change_and_survives_errors(project) -> None: 
         section.write_text(good, encoding="utf-8")
         yield {"modified"}
 
-    store = Store.open(root)  # as app.watch opens it: the build record lives there
-    runs = watch(root, ["note"], ["html"], root / "build", report, changes=edits(), store=store)
+    memory = CacheMemory.open(root, True)  # as app.watch opens it: the build record lives there
+    runs = watch(root, ["note"], ["html"], root / "build", report, changes=edits(), memory=memory)
     assert runs == 4
     assert seen[0] == "1 built, 0 up to date, 0 findings"
     assert seen[1] == "0 built, 0 up to date, 1 findings"  # refused: the uncited sentence

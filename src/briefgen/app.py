@@ -4,7 +4,8 @@ Each function finds and loads the project, runs the library's stages and returns
 result; it never prints, never exits and never reads the environment (``Settings`` comes
 in from the entry point). ``cli.py`` turns options into these calls and results into text
 and exit codes. This is the only place that decides on speed: each command opens the cache
-once (``Store.open`` from Settings; None is no cache) and passes it down, decides whether to
+once (``CacheMemory.open`` from Settings; None is no cache) and passes it down as the
+stages' ``briefgen.memory.Memory``, decides whether to
 use the check snapshot, and pauses the cycle collector (``@pausing``, briefgen.gcpause).
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefgen.cache import Store
+from briefgen.cache.memory import CacheMemory
 from briefgen.errors import ConfigError
 from briefgen.files import inside
 from briefgen.findings import Finding, did_you_mean
@@ -53,12 +54,14 @@ def project_root(project_dir: Path | None) -> Path:
     return project_dir if project_dir is not None else find_root(Path.cwd())
 
 
-def open_project(project_dir: Path | None, settings: Settings) -> tuple[Project, Store | None]:
+def open_project(
+    project_dir: Path | None, settings: Settings
+) -> tuple[Project, CacheMemory | None]:
     """The project, loaded, and the cache for this command: the one switch is
-    ``Settings.use_cache``; the store is None when it is off or no key can be had."""
+    ``Settings.use_cache``; the memory is None when it is off or no key can be had."""
     root = project_root(project_dir)
-    store = Store.open(root, settings.use_cache)
-    return load_project(root, store), store
+    memory = CacheMemory.open(root, settings.use_cache)
+    return load_project(root, memory), memory
 
 
 def briefs_named(project: Project, names: Sequence[str]) -> list[Brief]:
@@ -135,19 +138,19 @@ def check(
 
     root = project_root(project_dir)
     briefs, sections = split_targets(root, names) if root.is_dir() else (list(names), [])
-    store = Store.open(root, settings.use_cache)  # None without a directory: loading says so
+    memory = CacheMemory.open(root, settings.use_cache)  # None without a directory: loading says so
     snapshot = None
-    if store is not None:
+    if memory is not None:
         config = load_config(root.resolve())
         targets = (*briefs, *(f"section:{sid}" for sid in sections))
-        snapshot = Snapshot(store, root.resolve(), config, targets, readability)
+        snapshot = Snapshot(memory.store, root.resolve(), config, targets, readability)
     stored = snapshot.lookup() if snapshot is not None else None
     if stored is None:
-        project = load_project(root, store)
+        project = load_project(root, memory)
         result = run_check(
             project,
             briefs,
-            store=store,
+            memory=memory,
             readability=readability,
             progress=progress,
             section_ids=sections,
@@ -198,7 +201,7 @@ def build(
     """``briefgen build``: check, then build the briefs whose outputs are not up to date.
     ``planned`` hears how many briefs will be built, ``progress`` each one's line."""
     epoch = settings.epoch()
-    project, store = open_project(project_dir, settings)
+    project, memory = open_project(project_dir, settings)
     if not request.project_templates:
         project = replace(project, config=replace(project.config, templates=None))
     names = sorted(project.briefs) if request.every_brief else list(request.briefs)
@@ -226,7 +229,7 @@ def build(
         request.force,
         scan_progress,
         epoch=epoch,
-        store=store,
+        memory=memory,
     )
 
 
@@ -249,8 +252,8 @@ def watch(
     if missing:
         briefs_named(open_project(root, settings)[0], missing)
     target = outdir if outdir is not None else root / "build"
-    store = Store.open(root, settings.use_cache)
-    run_watch(root, briefs, formats, target, report, epoch=epoch, store=store)
+    memory = CacheMemory.open(root, settings.use_cache)
+    run_watch(root, briefs, formats, target, report, epoch=epoch, memory=memory)
 
 
 # --------------------------------------------------------------------------- verify
@@ -278,8 +281,8 @@ def rebuild(project_dir: Path | None, outputs: Sequence[Path], settings: Setting
     from briefgen.verify import rebuild_output
 
     epoch = settings.epoch()
-    project, store = open_project(project_dir, settings)
-    return [rebuild_output(project, output, epoch, store) for output in outputs]
+    project, memory = open_project(project_dir, settings)
+    return [rebuild_output(project, output, epoch, memory) for output in outputs]
 
 
 # --------------------------------------------------------------------------- reports
@@ -296,8 +299,8 @@ def listing(project_dir: Path | None, settings: Settings, today: dt.date) -> Lis
     """``briefgen list``."""
     from briefgen import catalog
 
-    project, store = open_project(project_dir, settings)
-    result = run_check(project, store=store)
+    project, memory = open_project(project_dir, settings)
+    result = run_check(project, memory=memory)
     data = catalog.catalog(project, result, today)
     return Listing(data, tuple(brief_errors(result.findings)))
 
@@ -307,9 +310,9 @@ def claims(project_dir: Path | None, briefs: Sequence[str], settings: Settings) 
     """``briefgen claims``: the claim ledger's rows for the named briefs (all: none named)."""
     from briefgen import ledger
 
-    project, store = open_project(project_dir, settings)
+    project, memory = open_project(project_dir, settings)
     selected = briefs_named(project, briefs)
-    result = run_check(project, briefs, store=store)
+    result = run_check(project, briefs, memory=memory)
     return ledger.ledger(project, result, selected)
 
 
@@ -318,8 +321,8 @@ def references(project_dir: Path | None, settings: Settings) -> dict[str, Any]:
     """``briefgen refs``: who cites each entry, unused entries, missing fields."""
     from briefgen import ledger
 
-    project, store = open_project(project_dir, settings)
-    result = run_check(project, store=store)
+    project, memory = open_project(project_dir, settings)
+    result = run_check(project, memory=memory)
     return ledger.references(project, result, result.bibliography)
 
 
@@ -334,9 +337,9 @@ def diff(project_dir: Path | None, a: str, b: str, settings: Settings) -> Compar
     """``briefgen diff A B``."""
     from briefgen import ledger
 
-    project, store = open_project(project_dir, settings)
+    project, memory = open_project(project_dir, settings)
     first, second = briefs_named(project, (a, b))
-    result = run_check(project, (a, b), store=store)
+    result = run_check(project, (a, b), memory=memory)
     errors = tuple(brief_errors(result.findings, (a, b)))
     if errors:
         return Comparison(None, errors)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from briefgen.assemble import Assembled, DraftMark, assemble
 from briefgen.brief_findings import marking_sources
-from briefgen.cache import Store
 from briefgen.check import CheckResult, check
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, from_cwd, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.limits import section_limits
+from briefgen.memory import Memory
 from briefgen.model import BRIEFS_DIR, Brief, Project, Section
 from briefgen.render import BuildOutput, build_key, render_outputs, up_to_date, write_outputs
 from briefgen.rules.audiences import included
@@ -90,7 +90,7 @@ def build_briefs(
     scan_progress: Progress | None = None,
     *,
     epoch: int | None = None,
-    store: Store | None = None,
+    memory: Memory | None = None,
 ) -> BuildOutcome:
     """Check, then build each brief whose outputs are missing or stale (all with force).
 
@@ -98,8 +98,8 @@ def build_briefs(
     keys); then nothing is written and the outcome's ``refused`` lists those errors.
 
     ``epoch`` is SOURCE_DATE_EPOCH (Settings.epoch): every output's date and timestamp.
-    ``store`` is the cache (briefgen.cache): the check's, and this machine's record of what
-    was built, without which no output is up to date.
+    ``memory`` is what may be reused (briefgen.memory): the check's scans, and this machine's
+    record of what was built, without which no output is up to date.
 
     Rendering does not wait for the check: each brief is assembled with the marking the
     check is expected to give (``expected_marking``) and rendered while the check parses the
@@ -107,7 +107,7 @@ def build_briefs(
     brief whose marking turns out different is assembled and rendered again.
     """
     started = time.monotonic()
-    run = _Build(project, list(dict.fromkeys(names)), formats, outdir, draft, force, epoch, store)
+    run = _Build(project, list(dict.fromkeys(names)), formats, outdir, draft, force, epoch, memory)
     # Independent briefs render side by side; each already runs its formats in parallel.
     with ThreadPoolExecutor(max_workers=min(2, len(run.names)) or 1) as pool:
         run.render_ahead(pool)
@@ -146,7 +146,7 @@ class _Build:
     draft: bool
     force: bool
     epoch: int | None
-    store: Store | None
+    memory: Memory | None
     cancelled: threading.Event = field(default_factory=threading.Event)
     checked: threading.Event = field(default_factory=threading.Event)
     ahead: dict[str, Ahead] = field(default_factory=dict)
@@ -192,7 +192,7 @@ class _Build:
             result = check(
                 self.project,
                 self.names,
-                store=self.store,
+                memory=self.memory,
                 readability=False,
                 progress=scan_progress,
                 jobs=jobs,
@@ -239,14 +239,14 @@ class _Build:
         else:
             results = render_outputs(project, brief, assembled, self.formats)
         built = write_outputs(
-            project, brief, assembled, results, self.outdir, claims, key, self.store
+            project, brief, assembled, results, self.outdir, claims, key, self.memory
         )
         files = ", ".join(from_cwd(p) for p in built.outputs.values())
         return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
 
     def _up_to_date(self, brief: Brief, key: str, draft: bool) -> bool:
         return up_to_date(
-            self.project, self.outdir, brief, key, self.formats, draft, self.store
+            self.project, self.outdir, brief, key, self.formats, draft, self.memory
         )
 
 

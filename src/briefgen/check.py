@@ -12,13 +12,11 @@ from typing import NoReturn
 
 from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.brief_findings import BriefStats, brief_findings, grades
-from briefgen.cache import Store
-from briefgen.cache.memos import SyllableMemo
-from briefgen.cache.scans import scan_cached
 from briefgen.characters import invisible_findings, key_characters
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.links import link_definition_findings
 from briefgen.markup import markup_findings
+from briefgen.memory import Memory, Syllables
 from briefgen.model import (
     BRIEFS_DIR,
     CONFIG_FILE,
@@ -80,7 +78,7 @@ class CheckResult:
 def check(
     project: Project,
     brief_names: Sequence[str] = (),
-    store: Store | None = None,
+    memory: Memory | None = None,
     readability: bool = True,
     progress: Progress | None = None,
     jobs: int | None = None,
@@ -91,8 +89,8 @@ def check(
 
     ``readability=False`` skips the reading grade where no audience sets a reading_level
     (loading the hyphenation dictionary costs more than a warm check). ``jobs``: pandoc
-    processes to parse with (default: one per core). ``store``: the cache the scans and
-    syllable counts go through (briefgen.cache); None, the default, for none.
+    processes to parse with (default: one per core). ``memory``: what the scans and
+    syllable counts may reuse (briefgen.memory); None, the default, for nothing.
     """
     config = project.config
     bib = load_bibliography(config.bibliography, project.rel(config.bibliography), project.root)
@@ -106,17 +104,11 @@ def check(
     memo = None
     loader: threading.Thread | None = None
     if any(grades(project, brief, readability) for brief in reported):
-        memo = SyllableMemo(store) if store is not None else None
+        memo = memory.syllables() if memory is not None else None
         if memo is None or not memo.counts:
             loader = threading.Thread(target=_load_dictionary, name="hyphenation-dictionary")
             loader.start()  # loads while the scan waits on pandoc; joined below
-    scans = dict(
-        zip(
-            (s.id for s in sections),
-            scan_cached(store, inputs, progress, jobs),
-            strict=True,
-        )
-    )
+    scans = dict(zip((s.id for s in sections), _scan(memory, inputs, progress, jobs), strict=True))
     if loader is not None:
         loader.join()
 
@@ -136,12 +128,23 @@ def check(
     return result
 
 
+def _scan(
+    memory: Memory | None, inputs: list[ScanInput], progress: Progress | None, jobs: int | None
+) -> list[FileScan]:
+    """Every section scanned: through the memory when there is one."""
+    if memory is not None:
+        return memory.scan(inputs, progress, jobs)
+    from briefgen.scan import scan_files
+
+    return scan_files(inputs, jobs, progress)
+
+
 def _brief_results(
     project: Project,
     reported: list[Brief],
     scans: dict[str, FileScan],
     readability: bool,
-    memo: SyllableMemo | None,
+    memo: Syllables | None,
 ) -> tuple[dict[str, BriefStats], list[Finding]]:
     """Each reported brief's figures (by name) and the findings about the briefs."""
     count = memo.count if memo is not None else None

@@ -24,11 +24,10 @@ from pathlib import Path
 
 from briefgen.assemble import Assembled, template_path
 from briefgen.bibliography import cited_keys, read_bibliography, subset
-from briefgen.cache import Store
-from briefgen.cache.builds import record_outputs, recorded_outputs
 from briefgen.errors import RenderError
 from briefgen.files import Refused, decode_text, sha256, write_set
 from briefgen.inputs import Input, brief_inputs, input_digest, key_content
+from briefgen.memory import Memory
 from briefgen.model import Brief, Project
 from briefgen.rules.markings import MARKING_COLOURS
 from briefgen.safety import image_files, sanitise_html
@@ -296,14 +295,14 @@ def up_to_date(
     key: str,
     formats: Iterable[str],
     draft: bool = False,
-    store: Store | None = None,
+    memory: Memory | None = None,
 ) -> bool:
     """Whether every requested output exists, unchanged, from a build with this key, as this
-    machine's own record in ``store`` says (briefgen.cache.builds): outputs and a manifest
+    machine's own record in ``memory`` says (briefgen.cache.builds): outputs and a manifest
     that came with the checkout, or were edited by hand, are never taken for a build; without
-    a store, nothing is up to date."""
+    a memory, nothing is up to date."""
     stem = output_stem(brief.name, draft)
-    recorded = recorded_outputs(store, outdir, stem, key)
+    recorded = memory.recorded_outputs(outdir, stem, key) if memory is not None else {}
     for fmt in formats:
         path = outdir / f"{stem}.{fmt}"
         if path.name not in recorded or _digest(path) != recorded[path.name]:
@@ -377,7 +376,7 @@ def write_outputs(
     outdir: Path,
     claims: dict[str, int],
     key: str,
-    store: Store | None = None,
+    memory: Memory | None = None,
 ) -> BuildOutput:
     """Write rendered outputs and the manifest that records them as one set (outputs first,
     the manifest last: files.write_set), then this machine's record of the build. A draft's
@@ -387,7 +386,8 @@ def write_outputs(
     document = manifest_document(project, brief, assembled, claims, results)
     document["build_key"] = key
     hashes = {f"{stem}.{fmt}": sha256(data) for fmt, data in results.items()}
-    kept = recorded_outputs(store, outdir, stem, key)  # other formats of the same build
+    # other formats of the same build
+    kept = memory.recorded_outputs(outdir, stem, key) if memory is not None else {}
     kept = {name: d for name, d in kept.items() if _digest(outdir / name) == d}
     written = dict(sorted({**kept, **hashes}.items()))
     document["outputs"] = written
@@ -397,7 +397,8 @@ def write_outputs(
         write_set(outdir, files, stem)
     except OSError as exc:
         raise RenderError(f"cannot write to {outdir}: {exc.strerror or exc}") from None
-    record_outputs(store, outdir, stem, key, written)
+    if memory is not None:
+        memory.record_outputs(outdir, stem, key, written)
     outputs = {fmt: outdir / f"{stem}.{fmt}" for fmt in results}
     return BuildOutput(brief.name, outputs, manifest)
 
@@ -435,4 +436,3 @@ def manifest_document(
         "claims": claims,
         "outputs": {f"{stem}.{fmt}": sha256(data) for fmt, data in sorted(results.items())},
     }
-

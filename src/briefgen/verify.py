@@ -25,12 +25,11 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.build import build_briefs
-from briefgen.cache import Store
 from briefgen.errors import BriefgenError, ConfigError
 from briefgen.files import (
     Refused,
@@ -49,8 +48,10 @@ from briefgen.inputs import (
     template_input,
     tool_identity,
 )
+from briefgen.memory import FrontMatters, Memory, Syllables
 from briefgen.model import BRIEFS_DIR, Project
 from briefgen.render import DRAFT, FORMATS
+from briefgen.scan import FileScan, Progress, ScanInput
 
 MAX_MANIFEST_BYTES = 16 * 2**20  # a manifest is a few kilobytes
 MAX_INPUT_BYTES = 64 * 2**20  # sections are held to 1 MB; a bibliography may be larger
@@ -311,8 +312,33 @@ class Rebuilt:
         return not self.refused and self.difference is None
 
 
+class _Unrecorded:
+    """A memory whose scans are reused but which keeps no record of outputs: a rebuild into
+    a temporary directory is not a build of the project's outputs."""
+
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def front_matters(self, audiences: Iterable[str]) -> FrontMatters:
+        return self.memory.front_matters(audiences)
+
+    def scan(
+        self, inputs: Sequence[ScanInput], progress: Progress | None, jobs: int | None
+    ) -> list[FileScan]:
+        return self.memory.scan(inputs, progress, jobs)
+
+    def syllables(self) -> Syllables:
+        return self.memory.syllables()
+
+    def recorded_outputs(self, outdir: Path, stem: str, key: str) -> dict[str, str]:
+        return {}
+
+    def record_outputs(self, outdir: Path, stem: str, key: str, outputs: dict[str, str]) -> None:
+        pass
+
+
 def rebuild_output(
-    project: Project, output: Path, epoch: int | None = None, store: Store | None = None
+    project: Project, output: Path, epoch: int | None = None, memory: Memory | None = None
 ) -> Rebuilt:
     """Build ``output``'s brief again, in its format, into a temporary directory, and
     compare the bytes with ``output``. Only the manifest's brief name is used (after
@@ -335,7 +361,7 @@ def rebuild_output(
             outdir=Path(tmp),
             force=True,
             epoch=epoch,
-            store=store,
+            memory=_Unrecorded(memory) if memory is not None else None,
         )
         if outcome.refused:
             return Rebuilt(manifest.brief, outcome.refused, None)

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from briefgen.build import BuildOutcome, build_briefs
-from briefgen.cache import Store
 from briefgen.errors import BriefgenError
 from briefgen.inputs import PossibleInputs, possible_inputs
 from briefgen.load import load_config, load_project
+from briefgen.memory import Memory
 from briefgen.model import CONFIG_FILE
 
 Changes = Iterable[object]  # one item per batch of file changes
@@ -92,19 +92,19 @@ def watch(
     report: Callable[[BuildOutcome | BriefgenError], None],
     changes: Changes | None = None,
     epoch: int | None = None,
-    store: Store | None = None,
+    memory: Memory | None = None,
 ) -> int:
     """Build now and after every batch of changes; report each outcome, keep going after
-    errors. Returns how many builds ran (the loop ends when ``changes`` does). ``store``:
-    the cache (briefgen.cache), which also holds what makes outputs up to date."""
+    errors. Returns how many builds ran (the loop ends when ``changes`` does). ``memory``:
+    what may be reused (briefgen.memory), which also holds what makes outputs up to date."""
     runs = 0
 
     def once() -> None:
         nonlocal runs
         runs += 1
         try:
-            project = load_project(root, store)
-            report(build_briefs(project, briefs, formats, outdir, epoch=epoch, store=store))
+            project = load_project(root, memory)
+            report(build_briefs(project, briefs, formats, outdir, epoch=epoch, memory=memory))
         except BriefgenError as exc:  # a broken file mid-edit: say so and wait for the fix
             report(exc)
 

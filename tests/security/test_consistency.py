@@ -432,7 +432,7 @@ def test_an_image_outside_the_project_is_refused_at_its_place(
 
 def test_watch_reports_a_missing_bibliography_and_keeps_watching(project: Copy) -> None:
     from briefgen.build import BuildOutcome
-    from briefgen.cache import Store
+    from briefgen.cache.memory import CacheMemory
     from briefgen.errors import BriefgenError
     from briefgen.watch import relevant, watch
 
@@ -454,9 +454,15 @@ def test_watch_reports_a_missing_bibliography_and_keeps_watching(project: Copy) 
         yield {"added"}
 
     bib.unlink()  # missing when watching starts
-    store = Store.open(root)  # as app.watch opens it: the build record lives there
+    memory = CacheMemory.open(root, True)  # as app.watch opens it: the build record lives there
     runs = watch(
-        root, ["note"], ["html"], root / "build", report, changes=_after(bib, entries), store=store
+        root,
+        ["note"],
+        ["html"],
+        root / "build",
+        report,
+        changes=_after(bib, entries),
+        memory=memory,
     )
     assert runs == 2
     assert seen == [
@@ -466,7 +472,7 @@ def test_watch_reports_a_missing_bibliography_and_keeps_watching(project: Copy) 
     ]
 
     seen.clear()
-    runs = watch(root, ["note"], ["html"], root / "build", report, changes=changes(), store=store)
+    runs = watch(root, ["note"], ["html"], root / "build", report, changes=changes(), memory=memory)
     assert runs == 3
     assert seen == [
         "0 built, 1 up to date",

@@ -231,6 +231,16 @@ def test_rebuild_proves_an_untouched_output(root: Path) -> None:
     )
 
 
+def test_rebuild_leaves_no_record_of_its_temporary_build(root: Path) -> None:
+    """The rebuild goes into a temporary directory: this machine's record of what was built
+    (which makes outputs up to date) gains no entry for it."""
+    records = root / ".briefgen-cache" / "built"
+    before = sorted(p.name for p in records.iterdir()) if records.is_dir() else []
+    assert verify(root, "--rebuild", HTML)[0] == 0
+    after = sorted(p.name for p in records.iterdir()) if records.is_dir() else []
+    assert after == before
+
+
 def test_rebuild_catches_a_forged_output_with_a_forged_manifest(root: Path) -> None:
     html = (root / HTML).read_bytes()
     at = html.index(b"Cooperation")

@@ -19,7 +19,7 @@ from briefgen.load.sections import load_section, parse_section, read_section
 from briefgen.model import BRIEFS_DIR, CONFIG_FILE, SECTIONS_DIR, Brief, Config, Project, Section
 
 if TYPE_CHECKING:
-    from briefgen.cache import Store
+    from briefgen.memory import Memory
 
 __all__ = ["find_root", "load_brief", "load_config", "load_project", "load_section"]
 
@@ -33,9 +33,9 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def load_project(root: Path, store: Store | None = None) -> Project:
-    """The project in ``root``; with a ``store``, front matters read before come from its
-    memo (briefgen.cache.memos)."""
+def load_project(root: Path, memory: Memory | None = None) -> Project:
+    """The project in ``root``; with a ``memory``, front matters read before come from it
+    (briefgen.memory)."""
     if not root.is_dir():
         raise ConfigError(f"no such project directory: {root}")
     root = root.resolve()
@@ -47,7 +47,7 @@ def load_project(root: Path, store: Store | None = None) -> Project:
                 f"{directory.relative_to(root).as_posix()} is a link to a directory outside "
                 "the project: content must stay inside it"
             )
-    sections, findings = _load_sections(root, config, store)
+    sections, findings = _load_sections(root, config, memory)
     # A section whose front matter is broken still exists: briefs naming it are not
     # told "unknown section" on top of the front-matter finding.
     existing = {p.stem for p in section_dir.glob("*.md")} if section_dir.is_dir() else set()
@@ -63,14 +63,10 @@ def load_project(root: Path, store: Store | None = None) -> Project:
 
 
 def _load_sections(
-    root: Path, config: Config, store: Store | None
+    root: Path, config: Config, memory: Memory | None
 ) -> tuple[dict[str, Section], list[Finding]]:
-    """Every section file, its front matter through the memo when there is a store."""
-    memo = None
-    if store is not None:  # the one place the loader enters the cache
-        from briefgen.cache.memos import FrontMatterMemo
-
-        memo = FrontMatterMemo(store, config.audiences)
+    """Every section file, its front matter through the memory when there is one."""
+    memo = memory.front_matters(config.audiences) if memory is not None else None
     findings: list[Finding] = []
     sections: dict[str, Section] = {}
     section_dir = root / SECTIONS_DIR
