@@ -457,8 +457,8 @@ def test_ref_map_unreadable(tmp_path: Path) -> None:
     path.write_bytes(b"1: caf\xe9\n")
     with pytest.raises(ConfigError) as err:
         load_ref_map(path)
-    assert (
-        str(err.value) == f"{path}:1: not UTF-8 text (invalid continuation byte); save it as UTF-8"
+    assert str(err.value) == (
+        f"{path}:1: not UTF-8 text (byte 0xe9 at line 1); save the file as UTF-8"
     )
     with pytest.raises(ConfigError) as err:
         load_ref_map(tmp_path / "missing.yaml")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.cache.memory import CacheMemory
 from briefgen.errors import ConfigError
-from briefgen.files import inside
+from briefgen.files import inside, not_utf8
 from briefgen.findings import Finding, did_you_mean
 from briefgen.gcpause import pausing
 from briefgen.load import find_root, load_project
@@ -421,8 +421,9 @@ def import_draft(
     refs_by_number = importer.load_ref_map(refs_map) if refs_map is not None else {}
     try:
         text = draft.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{draft}:1: not UTF-8 text; save the draft as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        line, message = not_utf8(exc)
+        raise ConfigError(f"{draft}:{line}: {message}") from None
     report = importer.convert_draft(text, refs_by_number, prefix, today)
     written = importer.write_sections(report, project.root / SECTIONS_DIR, force)
     return Imported(

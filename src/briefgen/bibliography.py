@@ -12,7 +12,7 @@ from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
 
 from briefgen.errors import ConfigError
-from briefgen.files import Refused, TooLarge, decode_text, read_inside
+from briefgen.files import Refused, TooLarge, decode_text, not_utf8, read_inside
 from briefgen.findings import Finding
 
 
@@ -67,7 +67,8 @@ def load_bibliography(path: Path, rel: str, root: Path) -> Bibliography:
             f"{rel}: bibliography not found: create it, or set 'bibliography:' in briefgen.yaml"
         ) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{rel}:1: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+        line, message = not_utf8(exc)
+        raise ConfigError(f"{rel}:{line}: {message}") from None
     except OSError as exc:
         raise ConfigError(f"{rel}: cannot read: {exc.strerror}") from None
     return parse_bibliography(text, path, rel)

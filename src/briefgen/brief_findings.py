@@ -11,7 +11,7 @@ from briefgen.findings import Finding
 from briefgen.model import ALL_AUDIENCES, Audience, Brief, Project, Section
 from briefgen.readability import flesch_kincaid_grade
 from briefgen.rules.audiences import included
-from briefgen.rules.markings import highest_marking, marking_rank, parse_marking
+from briefgen.rules.markings import LOWEST, highest_marking, marking_rank, parse_marking
 from briefgen.scan import AudienceBlock, FileScan
 
 
@@ -58,7 +58,7 @@ def brief_findings(
     audience = project.config.audiences.get(brief.audience)
     if audience is None:
         return None, out  # reported by the loader as unknown-audience
-    marking = "TLP:CLEAR"
+    marking = LOWEST
     responsible: list[tuple[str, str]] = []  # (what, marking)
     section_words: list[tuple[str, int]] = []
     for sid, line in zip(brief.sections, brief.section_lines, strict=True):

@@ -158,6 +158,16 @@ def line_of_byte(raw: bytes, index: int) -> int:
     return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
+def not_utf8(exc: UnicodeDecodeError) -> tuple[int, str]:
+    """Where a file that is not UTF-8 first goes wrong (1-based line), and the one wording
+    for it, naming the byte."""
+    raw = exc.object if isinstance(exc.object, bytes) else bytes(exc.object)
+    line = line_of_byte(raw, exc.start)
+    return line, (
+        f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8"
+    )
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -246,6 +246,34 @@ def test_a_csl_file_that_is_not_a_csl_style_is_refused_at_its_line(
         assert CANARY not in result.output
 
 
+NOT_UTF8 = "not UTF-8 text (byte 0xe9 at line 2); save the file as UTF-8"
+
+
+def test_every_file_that_is_not_utf8_gets_the_same_words_at_its_line(
+    project: Copy, tmp_path: Path
+) -> None:
+    """A bibliography, a CSL style, a draft to import: one wording, naming the byte."""
+    root = project("basic")
+    bib = (root / "references.bib").read_bytes()
+    (root / "references.bib").write_bytes(b"% notes\n% caf\xe9\n" + bib)
+    result = invoke(["check", "--project", str(root)])
+    assert (result.exit_code, result.stderr) == (2, f"briefgen: references.bib:2: {NOT_UTF8}\n")
+    (root / "references.bib").write_bytes(bib)
+
+    draft = tmp_path / "draft.md"
+    draft.write_bytes(b"# Title\nCaf\xe9 [1].\n")
+    result = invoke(["import", str(draft), "--project", str(root)])
+    assert (result.exit_code, result.stderr) == (2, f"briefgen: {draft}:2: {NOT_UTF8}\n")
+
+    (root / "house.csl").write_bytes(b"<?xml version='1.0'?>\n<style>caf\xe9</style>\n")
+    _set_csl(root, "house.csl")
+    result = invoke(["check", "--project", str(root)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"briefgen: briefgen.yaml:4: CSL file 'house.csl' is {NOT_UTF8}\n",
+    )
+
+
 def test_a_huge_csl_file_is_refused_before_it_is_read(project: Copy) -> None:
     root = project("basic")
     with open(root / "house.csl", "wb") as handle:

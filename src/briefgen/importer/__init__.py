@@ -55,11 +55,12 @@ from briefgen.importer.headings import heading_text, split_parts, unwrap
 from briefgen.importer.references import convert_paragraph
 from briefgen.importer.refmap import load_ref_map
 from briefgen.model import ID_RE
+from briefgen.rules.markings import LOWEST
 
 __all__ = ["ImportReport", "ImportedSection", "convert_draft", "load_ref_map", "slugify"]
 __all__ += ["write_sections"]
 
-MARKING = "TLP:CLEAR"
+MARKING = LOWEST
 SLUG_LIMIT = 40  # characters of a slug (the --prefix comes on top)
 
 _SUBTITLE_RE = re.compile(r":|\s[—–-]\s")  # "Main title: subtitle", "Main — subtitle"

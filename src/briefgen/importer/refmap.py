@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from briefgen.errors import ConfigError
-from briefgen.files import read_text
+from briefgen.files import not_utf8, read_text
 from briefgen.load.yaml import load_yaml, yaml_error_line
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_][\w:.#$%&+?<>~/-]*$")  # a pandoc citation key
@@ -45,7 +45,8 @@ def _mapping(path: Path) -> yaml.MappingNode | None:
     try:
         text = read_text(path)
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}:1: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+        line, message = not_utf8(exc)
+        raise ConfigError(f"{path}:{line}: {message}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the reference map: {exc.strerror}") from None
     try:

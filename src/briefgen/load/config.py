@@ -44,6 +44,7 @@ from briefgen.model import (
     Config,
     TermRule,
 )
+from briefgen.rules.markings import LOWEST
 
 
 def _file_name(value: Any) -> str:
@@ -87,7 +88,7 @@ CONFIG_SCHEMA = (
 )
 AUDIENCE_SCHEMA = (
     Field("label", ANY),
-    Field("max_marking", MARKING, default="TLP:CLEAR"),
+    Field("max_marking", MARKING, default=LOWEST),
     Field("word_budget", COUNT, message="word_budget: a number of words", nullable=True),
     Field("template", choice("template", TEMPLATES), default="paper"),
     Field("reading_level", NUMBER, message="reading_level: a grade number", nullable=True),
@@ -155,7 +156,7 @@ def _read(root: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     try:
         text = decode_text(raw)
     except UnicodeDecodeError as exc:
-        unreadable = not_utf8(raw, exc)
+        unreadable = not_utf8(exc)
         raise ConfigError(f"{CONFIG_FILE}:{unreadable.line}: {unreadable.message}") from None
     try:
         data, node = load_yaml(text)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from briefgen.files import Refused, TooLarge, read_inside
+from briefgen.files import Refused, TooLarge, not_utf8, read_inside
 
 
 def find_csl(name: str, root: Path) -> Path | None:
@@ -52,8 +52,8 @@ def csl_problem(root: Path, path: Path) -> str | None:
         return f"cannot be read: {exc.strerror}"
     try:
         raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return "is not UTF-8 text: save it as UTF-8"
+    except UnicodeDecodeError as exc:
+        return f"is {not_utf8(exc)[1]}"
     if re.search(rb"<!\s*(?:DOCTYPE|ENTITY)", raw, re.IGNORECASE):
         return (
             "declares a DOCTYPE or entities, which briefgen does not read: remove the declaration"

@@ -7,7 +7,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from briefgen.files import Refused, TooLarge, decode_text, line_of_byte, read_inside
+from briefgen import files
+from briefgen.files import Refused, TooLarge, decode_text, read_inside
 
 
 class Unreadable(Exception):
@@ -18,12 +19,8 @@ class Unreadable(Exception):
         self.line, self.message = line, message
 
 
-def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> Unreadable:
-    line = line_of_byte(raw, exc.start)
-    return Unreadable(
-        line,
-        f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8",
-    )
+def not_utf8(exc: UnicodeDecodeError) -> Unreadable:
+    return Unreadable(*files.not_utf8(exc))
 
 
 def cannot_read(exc: OSError) -> str:
@@ -50,7 +47,7 @@ def read_content(root: Path, path: Path, rel: str, what: str, limit: int) -> str
     try:
         return decode_text(raw)
     except UnicodeDecodeError as exc:
-        raise not_utf8(raw, exc) from None
+        raise not_utf8(exc) from None
 
 
 def suggest_id(name: str, fallback: str) -> str:

@@ -21,6 +21,7 @@ from briefgen.load.schema import ANY, DATE, MARKING, NONBLANK, TEXT, Field, Inva
 from briefgen.load.yaml import key_line, key_node, load_yaml, yaml_error_line
 from briefgen.model import ALL_AUDIENCES, ID_RE, MAX_SECTION_BYTES, Section, relpath
 from briefgen.rules.audiences import unknown_audience
+from briefgen.rules.markings import LOWEST
 from briefgen.rules.placeholders import SECTION_PLACEHOLDERS, placeholder_findings
 
 EMPTY_AUDIENCES = (
@@ -48,7 +49,7 @@ SECTION_SCHEMA = (
         message="missing required field 'title': add a line 'title: ...' to the front matter",
     ),
     Field("summary", TEXT, nullable=True),
-    Field("marking", MARKING, default="TLP:CLEAR"),
+    Field("marking", MARKING, default=LOWEST),
     Field(
         "audiences",
         Kind(_audience_names),

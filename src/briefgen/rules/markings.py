@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 #: TLP 2.0 labels, lowest first.
 MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+#: The marking of what carries none: anyone may read it.
+LOWEST = MARKINGS[0]
 
 #: TLP 2.0 label colours (text on a black background).
 MARKING_COLOURS = {
@@ -40,4 +42,4 @@ def marking_problem(value: object) -> str:
 
 def highest_marking(markings: Iterable[str]) -> str:
     """The most restrictive marking of several (TLP:CLEAR for none)."""
-    return max(markings, key=marking_rank, default="TLP:CLEAR")
+    return max(markings, key=marking_rank, default=LOWEST)
