@@ -4,11 +4,15 @@ their pages read back as text (issue #19)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pypdf
 import pytest
+import yaml
 
-from tests.conftest import copy_example, invoke
+from briefgen.assemble import footer_titles
+from tests.conftest import REPO, copy_example, invoke
 
 EXAMPLES = ("ministers", "public", "prosecutors", "investigators")
 
@@ -43,3 +47,45 @@ def test_quotes_and_apostrophes_print_as_the_bibliography_has_them(
         assert "electronic evidence situation report 2023’, Europol" in references
     # the 18 titles of issue #19 that end in a digit or a quotation of their own
     assert hard_cases == {"ministers": 2, "public": 2, "prosecutors": 7, "investigators": 7}
+
+
+def test_footer_titles_are_cut_after_a_word_longest_first() -> None:
+    assert footer_titles("One") == ["One"]
+    assert footer_titles("Laws, courts: and data") == [
+        "Laws, courts: and data",
+        "Laws, courts: and…",
+        "Laws, courts…",  # no comma or colon before the ellipsis
+        "Laws…",
+    ]
+    long = footer_titles("word " * 10_000 + "end")  # offered only what a column could hold
+    assert long[0] == ("word " * 24).strip() + "…" and len(long) == 24
+    assert footer_titles("x" * 500) == ["x" * 119 + "…"]
+
+
+def _footers(pages: list[str]) -> list[str]:
+    """Each page's footer title: the last line, before the marking."""
+    return [page.splitlines()[-1].split(" TLP:")[0] for page in pages]
+
+
+def test_the_footer_cuts_a_long_title_after_a_word(example_pdfs: dict[str, list[str]]) -> None:
+    for name, pages in example_pdfs.items():
+        brief = yaml.safe_load((REPO / "briefs" / f"{name}.yaml").read_text(encoding="utf-8"))
+        shown = set(_footers(pages))
+        assert len(shown) == 1, name
+        footer = shown.pop()
+        words = footer.removesuffix("…").split()
+        assert footer.endswith("…") and len(words) >= 5, name
+        assert brief["title"].split()[: len(words)] == words, name
+    assert footer == "Barriers to prosecuting online CSAM networks across…"  # investigators
+
+
+def test_the_footer_shows_the_short_title(project: Callable[[str], Path]) -> None:
+    root = project("basic")
+    brief = root / "briefs" / "note.yaml"
+    brief.write_text(
+        brief.read_text(encoding="utf-8") + "short_title: Abuse networks\n", encoding="utf-8"
+    )
+    result = invoke(["build", "note", "--to", "pdf", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    pages = pypdf.PdfReader(root / "build" / "note.pdf").pages
+    assert set(_footers([page.extract_text() for page in pages])) == {"Abuse networks"}
