@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -18,12 +19,18 @@ EXAMPLES = ("ministers", "public", "prosecutors", "investigators")
 
 
 @pytest.fixture(scope="module")
-def example_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    """Each example brief's PDF, as the text of its pages."""
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project with its briefs built to PDF: its build directory."""
     root = copy_example(tmp_path_factory.mktemp("layout"))
     result = invoke(["build", "--all", "--to", "pdf"], cwd=root)
     assert result.exit_code == 0, result.output
-    readers = {name: pypdf.PdfReader(root / "build" / f"{name}.pdf") for name in EXAMPLES}
+    return root / "build"
+
+
+@pytest.fixture(scope="module")
+def example_pdfs(example_build: Path) -> dict[str, list[str]]:
+    """Each example brief's PDF, as the text of its pages."""
+    readers = {name: pypdf.PdfReader(example_build / f"{name}.pdf") for name in EXAMPLES}
     return {name: [page.extract_text() for page in pdf.pages] for name, pdf in readers.items()}
 
 
@@ -89,3 +96,38 @@ def test_the_footer_shows_the_short_title(project: Callable[[str], Path]) -> Non
     assert result.exit_code == 0, result.output
     pages = pypdf.PdfReader(root / "build" / "note.pdf").pages
     assert set(_footers([page.extract_text() for page in pages])) == {"Abuse networks"}
+
+
+LABELS = ("Assessment", "Note", "Recommendation")
+
+
+def _headings(pdf: pypdf.PdfReader) -> set[str]:
+    """The headings of a PDF, from its outline (Typst lists every heading there)."""
+    found: set[str] = set()
+    items: list[Any] = list(pdf.outline)
+    while items:
+        item = items.pop()
+        if isinstance(item, list):
+            items += item
+        else:
+            found.add(" ".join(item.title.split()))
+    return found
+
+
+def test_no_page_ends_with_a_label_or_a_heading(
+    example_build: Path, example_pdfs: dict[str, list[str]]
+) -> None:
+    """A label ("Assessment", "Note", "Recommendation") or a heading is never the last
+    line of a page above the footer, its text on the next page (issue #19 item 1)."""
+    stranded = []
+    for name, pages in example_pdfs.items():
+        headings = _headings(pypdf.PdfReader(example_build / f"{name}.pdf"))
+        assert "References" in headings and len(headings) > 5, name
+        for number, page in enumerate(pages, 1):
+            lines = [line.strip() for line in page.splitlines() if line.strip()][:-1]
+            if len(lines) < 2:
+                continue
+            last, two = lines[-1], " ".join(lines[-2:])
+            if last in LABELS or last in headings or two in headings:
+                stranded.append(f"{name}.pdf page {number}: {last!r}")
+    assert stranded == []
