@@ -21,9 +21,18 @@ local function docx_label(kind)
     .. '<w:r><w:rPr><w:b/></w:rPr><w:t>' .. LABELS[kind] .. '</w:t></w:r></w:p>')
 end
 
+local function typst_label(kind)
+  -- a sticky block: Typst keeps it on the page of the block after it, so the label never
+  -- ends a page alone
+  local label = pandoc.Div({ pandoc.Para({ pandoc.Strong({ pandoc.Str(LABELS[kind]) }) }) })
+  label.attributes["typst:sticky"] = "true"
+  return label
+end
+
 local function labelled_div(el, kind)
   local label = pandoc.Para({ pandoc.Strong({ pandoc.Str(LABELS[kind]) }) })
   if FORMAT:match("docx") then label = docx_label(kind) end
+  if FORMAT:match("typst") then label = typst_label(kind) end
   local content = { label }
   for _, b in ipairs(el.content) do table.insert(content, b) end
   if FORMAT:match("typst") then

@@ -102,6 +102,31 @@ def test_brief_problems(tmp_path: Path) -> None:
     ]
 
 
+def test_short_title_is_one_short_line(tmp_path: Path) -> None:
+    wording = (
+        "brief-file: short_title must be one line of text of at most 50 characters "
+        "(the PDF footer shows it on every page)"
+    )
+    brief = "title: T\naudience: ministers\nsections: [good]\nshort_title: "
+    root = make(
+        tmp_path,
+        {"good.md": GOOD},
+        {
+            "blank.yaml": brief + "' '\n",
+            "fits.yaml": brief + "Exactly fifty characters long, which is the limit.\n",
+            "list.yaml": brief + "[a, b]\n",
+            "long.yaml": brief + "Fifty-one characters long, which is over the limit.\n",
+            "lines.yaml": brief + "|\n  one\n  two\n",
+        },
+    )
+    assert messages(root) == [
+        f"briefs/{name}.yaml:4: {wording}" for name in ("blank", "lines", "list", "long")
+    ]
+    fits = load_project(root).briefs["fits"]
+    assert fits.short_title == "Exactly fifty characters long, which is the limit."
+    assert len(fits.short_title) == 50
+
+
 def test_a_directory_named_like_a_brief_is_a_finding(tmp_path: Path) -> None:
     """briefs/x.yaml that is a directory: one finding, exit 1, no internal error."""
     root = make(

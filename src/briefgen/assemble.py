@@ -188,10 +188,12 @@ def _metadata(
     audience = config.audiences[brief.audience]
     look = audience.template
     title = " ".join(brief.title.split())
-    short = title if len(title) <= 48 else title[:47].rstrip() + "…"
+    footer = footer_titles(brief.short_title or title)
+    short = brief.short_title or next((o for o in footer if len(o) <= 48), footer[-1])
     metadata: dict[str, object] = {
         "title": plain_text(title),
-        "short-title": plain_text(short),
+        "short-title": plain_text(short),  # for a project's own brief.typst
+        "footer-titles": [plain_text(option) for option in footer],
         "organisation": plain_text(config.organisation) or " ",
         "audience-label": plain_text(audience.label),
         "briefgen-audience": audience.name,
@@ -216,6 +218,30 @@ def _metadata(
     if draft:
         metadata["draft"] = True
     return metadata
+
+
+#: More characters than the PDF footer's title column holds at any width of letter: the
+#: longest title the footer is offered.
+FOOTER_CHARS = 120
+
+
+def footer_titles(title: str) -> list[str]:
+    """The titles the PDF footer may show, longest first: the title itself, then the title
+    cut after each word with an ellipsis, down to its first word; the template shows the
+    first that fits its column (so a cut never falls inside a word). Each is at most
+    FOOTER_CHARS characters long: a longer title is offered only cut, and a first word
+    longer than that is cut inside itself, the one cut inside a word."""
+    words = title.split()
+    cuts: list[str] = []
+    length = 0
+    for word in words[:-1]:
+        length += len(word) + (1 if cuts else 0)
+        if length >= FOOTER_CHARS:
+            break
+        cuts.append(" ".join(words[: len(cuts) + 1]))
+    options = [title] if len(title) <= FOOTER_CHARS else []
+    options += [cut.rstrip(",;:–—- ") + "…" for cut in reversed(cuts)]
+    return options or [words[0][: FOOTER_CHARS - 1] + "…"]
 
 
 # ASCII punctuation that Markdown reads as markup (raw HTML, citations, links, emphasis, ...):

@@ -92,6 +92,7 @@ class Brief:
     rel: str
     title: str
     subtitle: str | None
+    short_title: str | None  # the PDF footer's title; None: the title, cut to fit
     audience: str
     date: dt.date | None
     purpose: str | None

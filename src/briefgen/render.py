@@ -129,12 +129,18 @@ def _brief_bibliography(project: Project, assembled: Assembled, tmp: Path) -> st
 
 def render_typst(project: Project, assembled: Assembled, timestamp: int | None = None) -> bytes:
     """The Typst source of the PDF, from its own pandoc process (the PDF's critical path):
-    pandoc's Typst writer, with the per-format filters as --lua-filter."""
+    pandoc's Typst writer, with the per-format filters as --lua-filter.
+
+    The writer runs without ``smart``: the reader and citeproc have already made quotes and
+    apostrophes typographic, and with ``smart`` the writer turns each U+2019 back into an
+    ASCII ``'`` for Typst's smart quotes to guess at: after a digit Typst prints a prime,
+    after a closing double quote an opening quote (issue #19). Written as they are, the PDF
+    shows the characters the DOCX and HTML show."""
     root = project.root
     with _reading(project, assembled) as args:
         for name in _format_filters(assembled):
             args += ["--lua-filter", str(template_path(project, name))]
-        args += ["--to", "typst-citations", "--standalone"]
+        args += ["--to", "typst-citations-smart", "--standalone"]
         args += ["--template", str(template_path(project, "brief.typst"))]
         args += [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
         return run_pandoc(args, assembled.markdown, root, timestamp)

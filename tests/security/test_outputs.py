@@ -139,3 +139,28 @@ def test_front_matter_text_is_one_line_of_plain_text_in_every_output(project: Co
     assert "<script>" not in html and "<img src=x" not in html and 'href="javascript' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as the text it is
     assert "Intro An injected claim [@nosuchkey]." in " ".join(html.split())  # one heading
+
+
+def test_the_pdf_footer_shows_title_text_as_text(project: Copy) -> None:
+    """Typst code in a title or short title is printed, never run (issue #19: the footer
+    offers the title cut after each word)."""
+    import pypdf
+
+    root = project("basic")
+    brief = root / "briefs/note.yaml"
+    code = "#panic(1) ] $x$ #sys.version"
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace("title: ", f"title: '{code} ' #", 1),
+        encoding="utf-8",
+    )
+    for short in (None, f"'{code} #panic()'"):
+        if short is not None:
+            brief.write_text(
+                brief.read_text(encoding="utf-8") + f"short_title: {short}\n", encoding="utf-8"
+            )
+        result = invoke(["build", "note", "--to", "pdf", "--project", str(root)])
+        assert result.exit_code == 0, result.output
+        pages = pypdf.PdfReader(root / "build/note.pdf").pages
+        footer = pages[-1].extract_text().splitlines()[-1]
+        assert footer.startswith(code if short is None else f"{code} #panic()"), footer
+        assert f"{code} " in pages[0].extract_text()  # the title page, too

@@ -29,6 +29,26 @@ def _output_date(value: Any) -> dt.date:
     return date
 
 
+#: The longest ``short_title:``: about what the footer's third of a page holds (a longer
+#: title is cut there at a word, with an ellipsis).
+MAX_SHORT_TITLE = 50
+
+
+def _short_title(value: Any) -> str:
+    """One line of text, not blank, at most MAX_SHORT_TITLE characters."""
+    text: str = NONBLANK.read(value)
+    if len(text.splitlines()) > 1 or len(text) > MAX_SHORT_TITLE:
+        raise Invalid
+    return text
+
+
+SHORT_TITLE = Kind(
+    _short_title,
+    f"short_title must be one line of text of at most {MAX_SHORT_TITLE} characters "
+    "(the PDF footer shows it on every page)",
+)
+
+
 def _some(value: Any) -> list[Any]:
     items: list[Any] = LIST.read(value)
     if not items:
@@ -41,6 +61,7 @@ BRIEF_SCHEMA = (
         "title", NONBLANK, required=True, message="missing required field 'title': add 'title: ...'"
     ),
     Field("subtitle", TEXT),
+    Field("short_title", SHORT_TITLE),
     Field(
         "audience",
         TEXT,
@@ -101,6 +122,7 @@ def load_brief(
         rel=rel,
         title=values["title"],
         subtitle=values["subtitle"],
+        short_title=values["short_title"],
         audience=audience,
         date=values["date"],
         purpose=values["purpose"],
