@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,53 @@ def test_syllable_memo_gives_the_same_grade_without_the_dictionary(project, monk
     monkeypatch.setattr(store, "code_identity", lambda: "another briefgen")
     with pytest.raises(AssertionError, match="the dictionary was consulted"):
         grades(root)  # a memo from other code is not used
+
+
+def entries(root: Path) -> set[str]:
+    cache = root / ".briefgen-cache"
+    return {p.relative_to(cache).as_posix() for p in cache.rglob("*.json")}
+
+
+def test_entries_of_other_code_are_removed_and_this_codes_kept(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every key includes the code that wrote the entry, so an entry of other code (an
+    older briefgen, another pandoc) can never be read again: the first write of a command
+    empties the cache of them. This code's own entries stay from run to run."""
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    root = project("basic")
+    cached_check(root)
+    first = entries(root)
+    assert any(e.startswith("scan/") for e in first)
+    (root / "briefs/sections/extra.md").write_text(
+        "---\ntitle: Extra\n---\nA claim [@europol2020iocta].\n", encoding="utf-8"
+    )
+    cached_check(root)
+    assert first < entries(root)  # kept, and one more scan beside them
+
+    monkeypatch.setattr(store, "code_identity", lambda: "another briefgen")
+    cached_check(root)
+    assert entries(root).isdisjoint(first)
+    assert (root / ".briefgen-cache/.gitignore").is_file()
+
+
+def test_pruning_never_follows_a_link_out_of_the_project(project, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    outside = tmp_path / "outside"
+    (outside / "scan").mkdir(parents=True)
+    keep = outside / "scan" / "precious.json"
+    keep.write_text("{}", encoding="utf-8")
+
+    root = project("basic")
+    (root / ".briefgen-cache").mkdir()
+    (root / ".briefgen-cache" / "scan").symlink_to(outside / "scan")  # a link inside
+    (root / ".briefgen-cache" / "file").symlink_to(keep)
+    assert store.prune(root)
+    assert keep.read_text(encoding="utf-8") == "{}"
+    assert not (root / ".briefgen-cache" / "scan").exists()
+
+    linked = tmp_path / "linked"
+    shutil.copytree(root, linked, ignore=shutil.ignore_patterns(".briefgen-cache"))
+    (linked / ".briefgen-cache").symlink_to(outside)  # the cache directory itself
+    assert not store.prune(linked)
+    cached_check(linked)
+    assert keep.read_text(encoding="utf-8") == "{}"
+    assert sorted(p.name for p in outside.rglob("*")) == ["precious.json", "scan"]

@@ -25,6 +25,7 @@ import importlib.util
 import os
 import re
 import secrets
+import shutil
 import stat
 import sys
 import tempfile
@@ -56,6 +57,7 @@ class Store:
         self.root = root
         self._project = os.fspath(root)
         self._secret = _load_key(key_dir)
+        self._pruned = False
 
     @classmethod
     def open(cls, root: Path, use_cache: bool = True) -> Store | None:
@@ -102,9 +104,49 @@ class Store:
         signed = SIGNED + b" " + _mac(self._secret, entry, data) + b"\n" + data
         marker = Path(self._project, CACHE_DIR, ".gitignore")
         with contextlib.suppress(OSError):
+            if not self._pruned:
+                self._pruned = True
+                prune(self.root)
             write_atomic(path, signed, durable=False)
             if not marker.exists():
                 write_atomic(marker, b"# briefgen's cache: safe to delete\n*\n")
+
+
+IDENTITY_FILE = "identity"  # in the cache directory: which code wrote its entries
+
+
+def prune(root: Path) -> bool:
+    """Empty the project's cache directory when its entries were written by other code
+    (another briefgen, pandoc or Python, another codec FORMAT, an edited module): every
+    key includes all of these, so no such entry can be read again, and without this they
+    would stay forever. Entered once per command, before its first write. Nothing is
+    followed out of the project: a cache directory that is a link is left alone, and
+    links inside it are removed, never followed. Returns whether it emptied anything."""
+    directory = Path(root, CACHE_DIR)
+    marker = directory / IDENTITY_FILE
+    current = key("identity").encode()
+    try:
+        if stat.S_ISLNK(os.lstat(directory).st_mode) or not directory.is_dir():
+            return False
+    except FileNotFoundError:  # a new cache: its first entries are this code's
+        write_atomic(marker, current, durable=False)
+        return False
+    try:
+        if _read_contained(os.fspath(root), IDENTITY_FILE) == current:
+            return False
+    except (Refused, OSError):
+        pass  # no marker, or not one briefgen wrote: the entries' code is unknown
+    emptied = False
+    for child in list(directory.iterdir()):
+        if child.name == ".gitignore":
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+        emptied = True
+    write_atomic(marker, current, durable=False)
+    return emptied
 
 
 def key(*parts: str | bytes) -> str:
