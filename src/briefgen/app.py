@@ -140,7 +140,8 @@ def check(
     if store is not None:
         config = load_config(root.resolve())
         targets = (*briefs, *(f"section:{sid}" for sid in sections))
-        snapshot = Snapshot(store, root.resolve(), config, targets, readability)
+        today = settings.today.isoformat()  # dated statements expire
+        snapshot = Snapshot(store, root.resolve(), config, targets, readability, today)
     stored = snapshot.lookup() if snapshot is not None else None
     if stored is None:
         project = load_project(root, store)
@@ -151,6 +152,7 @@ def check(
             readability=readability,
             progress=progress,
             section_ids=sections,
+            today=settings.today,
         )
         stored = result.findings, result.summary(result.bibliography.keys), _figures(result)
         if snapshot is not None:
@@ -227,6 +229,7 @@ def build(
         scan_progress,
         epoch=epoch,
         store=store,
+        today=settings.today,
     )
 
 

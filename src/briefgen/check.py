@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import threading
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from briefgen.cache import Store
 from briefgen.cache.memos import SyllableMemo
 from briefgen.cache.scans import scan_cached
 from briefgen.characters import invisible_findings, key_characters
+from briefgen.dated import dated_findings
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.links import link_definition_findings
 from briefgen.markup import markup_findings
@@ -85,6 +87,7 @@ def check(
     progress: Progress | None = None,
     jobs: int | None = None,
     section_ids: Sequence[str] = (),
+    today: dt.date | None = None,
 ) -> CheckResult:
     """Check the whole project, or only what the named briefs include and the named
     sections (``section_ids``: checked for every audience, as in a whole check).
@@ -92,7 +95,8 @@ def check(
     ``readability=False`` skips the reading grade where no audience sets a reading_level
     (loading the hyphenation dictionary costs more than a warm check). ``jobs``: pandoc
     processes to parse with (default: one per core). ``store``: the cache the scans and
-    syllable counts go through (briefgen.cache); None, the default, for none.
+    syllable counts go through (briefgen.cache); None, the default, for none. ``today``:
+    the day dated statements are held to where no brief's date: says (briefgen.dated).
     """
     config = project.config
     bib = load_bibliography(config.bibliography, project.rel(config.bibliography), project.root)
@@ -122,6 +126,7 @@ def check(
 
     content, used = _content_findings(project, sections, scans, bib, audiences)
     findings.extend(content)
+    findings.extend(dated_findings(project, sections, scans, briefs, section_ids, today))
 
     if whole:
         findings.extend(_unused_references(bib, used))
