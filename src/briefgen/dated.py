@@ -141,6 +141,7 @@ def dated_findings(
     out: list[Finding] = []
     for section in sections:
         scan = scans[section.id]
+        out.extend(_misplaced(section.rel, scan))
         readers = _readers(section, briefs, today, every)
         for statement in scan.dated:
             dates, problems = read_dates(statement)
@@ -150,6 +151,22 @@ def dated_findings(
             if dates is not None and seen:
                 reader = max(seen, key=lambda r: r.day)
                 out.extend(_date_findings(where, statement.text, dates, reader, stale_after))
+    return out
+
+
+def _misplaced(rel: str, scan: FileScan) -> list[Finding]:
+    """Dates on a heading, a link, an image or code: nothing there is checked or dropped."""
+    out = []
+    for use in scan.markup:
+        names = [name for name in use.attributes if name in DATED_ATTRIBUTES]
+        if use.element in ("div", "span") or not (names or DATED_CLASS in use.classes):
+            continue
+        given = ", ".join(f"{name}=" for name in dict.fromkeys(names)) or "the dated class"
+        message = (
+            f"{given} on a {use.element} is not checked: a date goes on a dated span or div "
+            "([text]{.dated until=YYYY-MM-DD}) around the statement"
+        )
+        out.append(Finding(rel, use.line, use.column, "dated-attribute", message))
     return out
 
 

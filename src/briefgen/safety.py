@@ -45,8 +45,9 @@ def unsafe_findings(rel: str, scan: FileScan, root: Path | None = None) -> list[
                 Finding(rel, target.line, target.column, "raw-content", problem, target.url)
             )
     for use in scan.markup:
+        dated = DATED_CLASS in use.classes and use.element in ("div", "span")
         for name in use.attributes:
-            if name in ALLOWED_ATTRIBUTES or near_attribute(name) or DATED_CLASS in use.classes:
+            if name in ALLOWED_ATTRIBUTES or near_attribute(name) or dated:
                 continue  # reported as markup (a typo of an audience attribute) or as
                 # dated-attribute (a dated statement takes only its dates)
             out.append(

@@ -144,20 +144,19 @@ class Flattener:
     def span(self, node: Json, flat: Flat, notes: Notes) -> None:
         """A bracketed span: its attributes recorded, its text exempt if its class says so."""
         _, classes, kvs = node["c"][0]
-        line = column = 0
-        if classes or kvs:
-            line, column = self.places.span(classes, kvs)
         exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
-        dated = None
-        if is_dated(classes, kvs):  # recorded before what it holds: source order
-            dated = len(flat.dated)
-            flat.dated.append(DatedSpan(line, column, tuple(classes), _pairs(kvs), 0, 0))
+        dated = len(flat.dated)  # a dated span comes before the dated spans it holds
         start = flat.length
         self.flatten(node["c"][1], flat, notes)
         if exempt:
             flat.exempt.append((start, flat.length, exempt))
-        if dated is not None:
-            flat.dated[dated] = flat.dated[dated]._replace(start=start, end=flat.length)
+        if not (classes or kvs):
+            return
+        # found after what it holds: its ``]{`` follows every link and span inside it
+        line, column = self.places.span(classes, kvs)
+        if is_dated(classes, kvs):
+            span = DatedSpan(line, column, tuple(classes), _pairs(kvs), start, flat.length)
+            flat.dated.insert(dated, span)
 
     def cite(self, citations: list[Json], flat: Flat) -> None:
         """A citation's anchor. An author-in-text citation (``@key says``) stands in the
