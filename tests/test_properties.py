@@ -158,7 +158,7 @@ def test_files_scanned_in_one_batch_as_if_each_were_alone(bodies: list[str]) -> 
 @given(st.text(alphabet=st.sampled_from(list("Child pornography CSAM ßİı\n-_")), max_size=80))
 def test_terminology_prefilter_never_hides_a_finding(text: str) -> None:
     """The one-pattern search that skips clean files must find whatever a rule finds."""
-    from briefgen.check import _any_term, _term_pattern
+    from briefgen.terminology import _any_term, _term_pattern
 
     avoid = ("child pornography", "CSAM", "ı")
     if any(_term_pattern(a).search(text) for a in avoid):

@@ -143,7 +143,8 @@ def check(
     if memory is not None:
         config = load_config(root.resolve())
         targets = (*briefs, *(f"section:{sid}" for sid in sections))
-        snapshot = Snapshot(memory.store, root.resolve(), config, targets, readability)
+        today = settings.today.isoformat()  # dated statements expire
+        snapshot = Snapshot(memory.store, root.resolve(), config, targets, readability, today)
     stored = snapshot.lookup() if snapshot is not None else None
     if stored is None:
         project = load_project(root, memory)
@@ -154,6 +155,7 @@ def check(
             readability=readability,
             progress=progress,
             section_ids=sections,
+            today=settings.today,
         )
         stored = result.findings, result.summary(result.bibliography.keys), _figures(result)
         if snapshot is not None:
@@ -230,6 +232,7 @@ def build(
         scan_progress,
         epoch=epoch,
         memory=memory,
+        today=settings.today,
     )
 
 

@@ -217,6 +217,8 @@ def _metadata(
         metadata["numbered"] = True
     if draft:
         metadata["draft"] = True
+    if config.show_as_of:  # templates/dated.lua
+        metadata["briefgen-show-as-of"] = True
     return metadata
 
 

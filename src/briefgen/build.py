@@ -3,6 +3,7 @@ a draft build goes past uncited claims and unknown keys only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import threading
@@ -91,6 +92,7 @@ def build_briefs(
     *,
     epoch: int | None = None,
     memory: Memory | None = None,
+    today: dt.date | None = None,
 ) -> BuildOutcome:
     """Check, then build each brief whose outputs are missing or stale (all with force).
 
@@ -99,7 +101,8 @@ def build_briefs(
 
     ``epoch`` is SOURCE_DATE_EPOCH (Settings.epoch): every output's date and timestamp.
     ``memory`` is what may be reused (briefgen.memory): the check's scans, and this machine's
-    record of what was built, without which no output is up to date.
+    record of what was built, without which no output is up to date. ``today``: what dated
+    statements are held to in a brief without a date: (check.check).
 
     Rendering does not wait for the check: each brief is assembled with the marking the
     check is expected to give (``expected_marking``) and rendered while the check parses the
@@ -107,7 +110,8 @@ def build_briefs(
     brief whose marking turns out different is assembled and rendered again.
     """
     started = time.monotonic()
-    run = _Build(project, list(dict.fromkeys(names)), formats, outdir, draft, force, epoch, memory)
+    unique = list(dict.fromkeys(names))
+    run = _Build(project, unique, formats, outdir, draft, force, epoch, memory, today)
     # Independent briefs render side by side; each already runs its formats in parallel.
     with ThreadPoolExecutor(max_workers=min(2, len(run.names)) or 1) as pool:
         run.render_ahead(pool)
@@ -147,6 +151,7 @@ class _Build:
     force: bool
     epoch: int | None
     memory: Memory | None
+    today: dt.date | None
     cancelled: threading.Event = field(default_factory=threading.Event)
     checked: threading.Event = field(default_factory=threading.Event)
     ahead: dict[str, Ahead] = field(default_factory=dict)
@@ -196,6 +201,7 @@ class _Build:
                 readability=False,
                 progress=scan_progress,
                 jobs=jobs,
+                today=self.today,
             )
             refused = refusing(result.findings, self.draft)
             if refused:

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from briefgen.check import CheckResult
+from briefgen.dated import SOON_DAYS, expiring
 from briefgen.markup import classes_used
 from briefgen.model import Project
 
@@ -49,7 +50,12 @@ def catalog(project: Project, result: CheckResult, today: dt.date) -> dict[str, 
             }
         )
     classes = classes_used(result.scans.values())
-    return {"briefs": briefs, "sections": sections, "classes": dict(sorted(classes.items()))}
+    return {
+        "briefs": briefs,
+        "sections": sections,
+        "classes": dict(sorted(classes.items())),
+        "expiring": expiring(project, result.scans, today),
+    }
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -78,7 +84,27 @@ def as_text(data: dict[str, Any]) -> str:
     lines += _table(("section", "marking", "audiences", "owner", "reviewed", "title"), rows)
     used = ", ".join(f"{name} ({n})" for name, n in data["classes"].items()) or "none"
     lines += ["", f"Classes used on divs and spans: {used}"]
+    lines += ["", f"Statements that expire within {SOON_DAYS} days, or have expired"]
+    rows = [
+        (s["until"], _when(s["days"]), f"{s['file']}:{s['line']}", _shorten(s["text"]))
+        for s in data["expiring"]
+    ]
+    lines += _table(("until", "when", "where", "statement"), rows) if rows else ["none"]
     return "\n".join(lines)
+
+
+def _when(days: int) -> str:
+    """How long a statement dated until= has left: it holds on its until= day itself."""
+    if days < 0:
+        return f"expired ({-days} day{'' if days == -1 else 's'} past)"
+    if days == 0:
+        return "last day today"
+    return f"{days} day{'' if days == 1 else 's'} left"
+
+
+def _shorten(text: str, width: int = 72) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= width else one_line[: width - 1].rstrip() + "…"
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import re
+import datetime as dt
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NoReturn
 
 from briefgen.bibliography import Bibliography, load_bibliography
 from briefgen.brief_findings import BriefStats, brief_findings, grades
 from briefgen.characters import invisible_findings, key_characters
+from briefgen.dated import dated_findings
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.links import link_definition_findings
 from briefgen.markup import markup_findings
@@ -36,7 +36,7 @@ from briefgen.scan import (
     ScanInput,
     Sentence,
 )
-from briefgen.scan.locate import Locator
+from briefgen.terminology import terminology_findings
 
 
 @dataclass
@@ -83,6 +83,7 @@ def check(
     progress: Progress | None = None,
     jobs: int | None = None,
     section_ids: Sequence[str] = (),
+    today: dt.date | None = None,
 ) -> CheckResult:
     """Check the whole project, or only what the named briefs include and the named
     sections (``section_ids``: checked for every audience, as in a whole check).
@@ -90,7 +91,8 @@ def check(
     ``readability=False`` skips the reading grade where no audience sets a reading_level
     (loading the hyphenation dictionary costs more than a warm check). ``jobs``: pandoc
     processes to parse with (default: one per core). ``memory``: what the scans and
-    syllable counts may reuse (briefgen.memory); None, the default, for nothing.
+    syllable counts may reuse (briefgen.memory); None, the default, for nothing. ``today``:
+    the day dated statements are held to where no brief's date: says (briefgen.dated).
     """
     config = project.config
     bib = load_bibliography(config.bibliography, project.rel(config.bibliography), project.root)
@@ -114,6 +116,7 @@ def check(
 
     content, used = _content_findings(project, sections, scans, bib, audiences)
     findings.extend(content)
+    findings.extend(dated_findings(project, sections, scans, briefs, section_ids, today))
 
     if whole:
         findings.extend(_unused_references(bib, used))
@@ -403,44 +406,3 @@ def uncited_finding(rel: str, sentence: Sentence) -> Finding:
         "::: judgment block",
         sentence.text,
     )
-
-
-def _term_body(avoid: str) -> str:
-    """The term's words, any whitespace (line breaks too) between them."""
-    return r"\s+".join(re.escape(w) for w in avoid.split())
-
-
-@lru_cache(maxsize=256)
-def _term_pattern(avoid: str) -> re.Pattern[str]:
-    """Whole words, case-insensitive."""
-    return re.compile(r"(?<![^\W_])" + _term_body(avoid) + r"(?![^\W_])", re.IGNORECASE)
-
-
-@lru_cache(maxsize=16)
-def _any_term(avoid: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for every rule, without the word-boundary checks (so it finds a superset,
-    three times faster): most files use none of the terms, and one search tells."""
-    return re.compile("|".join(map(_term_body, avoid)), re.IGNORECASE)
-
-
-def terminology_findings(project: Project, section: Section) -> list[Finding]:
-    out: list[Finding] = []
-    locator: Locator | None = None
-    rules = project.config.terminology
-    if not rules or not _any_term(tuple(r.avoid for r in rules)).search(section.source):
-        return out
-    for rule in rules:
-        for match in _term_pattern(rule.avoid).finditer(section.source):
-            locator = locator or Locator(section.source)
-            line, column = locator.position(match.start())
-            out.append(
-                Finding(
-                    section.rel,
-                    line,
-                    column,
-                    "terminology",
-                    f"'{' '.join(match.group(0).split())}' is discouraged: use '{rule.prefer}'",
-                    match.group(0),
-                )
-            )
-    return out

@@ -64,6 +64,19 @@ RULES: dict[str, tuple[Severity, str]] = {
         "An invisible character (U+200B ZERO WIDTH SPACE ...) in or right after a citation key.",
     ),
     "invisible-text": ("warning", "An invisible character elsewhere in a section."),
+    "dated-attribute": (
+        "error",
+        "A dated statement briefgen cannot read: a malformed or impossible date, no until= "
+        "or as-of=, another attribute, a date without the dated class, until before as-of.",
+    ),
+    "expired-statement": (
+        "warning",
+        "A dated statement's until= date is past on the brief's date (today, for the project).",
+    ),
+    "stale-statement": (
+        "warning",
+        "A dated statement's as-of= date is older than stale_after_days.",
+    ),
 }
 
 

@@ -66,6 +66,7 @@ OWN = "briefgen:templates/"
 TEMPLATES = (
     "outputs.lua",
     "audience.lua",
+    "dated.lua",
     "brief.lua",
     "citations.lua",
     "brief.typst",

@@ -63,6 +63,7 @@ class Config:
     allow_raw: bool
     lang: str
     templates: Path | None = None  # the project's own templates (code): only when opted in
+    show_as_of: bool = False  # render a dated statement's as-of= date after its text
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None 
 def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
     """pandoc's arguments for reading the assembled brief: audience.lua drops the blocks
     other audiences see (before citeproc, so the references list only what the brief
-    keeps), then citeproc resolves the citations against the brief's bibliography."""
+    keeps), dated.lua takes the dated statements' markup away, then citeproc resolves the
+    citations against the brief's bibliography."""
     with tempfile.TemporaryDirectory(prefix="briefgen-") as tmp:
         root = project.root
         yield [
@@ -87,6 +88,8 @@ def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
             "--sandbox",
             "--lua-filter",
             str(template_path(project, "audience.lua")),
+            "--lua-filter",
+            str(template_path(project, "dated.lua")),
             "--citeproc",
             "--bibliography",
             _brief_bibliography(project, assembled, Path(tmp)),

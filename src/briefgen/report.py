@@ -46,11 +46,15 @@ def as_text(
         lines.append(paint(visible(file), bold=True, underline=True))
         for f in group:
             lines.append(finding_line(f, paint))
-            if f.text and f.rule in ("uncited-claim", "terminology"):
+            if f.text and f.rule in _SHOWN:
                 lines.append(paint(f"    {visible(_shorten(f.text))}", dim=True))
         lines.append("")
     lines.append(summary_line(summary))
     return "\n".join(lines)
+
+
+#: rules whose text (the sentence, the statement, the term) the text report shows
+_SHOWN = ("uncited-claim", "terminology", "expired-statement", "stale-statement")
 
 
 def _plain(text: str, **_: object) -> str:

@@ -21,11 +21,13 @@ from briefgen.files import inside
 from briefgen.findings import Finding
 from briefgen.markup import AUDIENCE_ATTRIBUTES, near_attribute
 from briefgen.model import LANGUAGE_TAG_RE
-from briefgen.scan import FileScan
+from briefgen.scan import DATED_ATTRIBUTES, DATED_CLASS, FileScan
 from briefgen.scan.locate import Locator, blanked, code_spans
 
 LINK_SCHEMES = ("http", "https", "mailto")
-ALLOWED_ATTRIBUTES = frozenset((*AUDIENCE_ATTRIBUTES, "lang", "dir", "title", "width", "height"))
+ALLOWED_ATTRIBUTES = frozenset(
+    (*AUDIENCE_ATTRIBUTES, *DATED_ATTRIBUTES, "lang", "dir", "title", "width", "height")
+)
 _SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -43,9 +45,11 @@ def unsafe_findings(rel: str, scan: FileScan, root: Path | None = None) -> list[
                 Finding(rel, target.line, target.column, "raw-content", problem, target.url)
             )
     for use in scan.markup:
+        dated = DATED_CLASS in use.classes and use.element in ("div", "span")
         for name in use.attributes:
-            if name in ALLOWED_ATTRIBUTES or near_attribute(name):
-                continue  # a typo of an audience attribute is reported as markup
+            if name in ALLOWED_ATTRIBUTES or near_attribute(name) or dated:
+                continue  # reported as markup (a typo of an audience attribute) or as
+                # dated-attribute (a dated statement takes only its dates)
             out.append(
                 Finding(
                     rel,

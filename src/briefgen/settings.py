@@ -2,7 +2,8 @@
 
 The command line reads these variables into one frozen ``Settings`` and passes it down;
 the application layer (``app.py``) hands each stage the part it needs. So a test or an
-embedding program states what it wants instead of setting process-wide variables.
+embedding program states what it wants instead of setting process-wide variables. The
+clock is read here too, once: ``today`` is the day the command runs on (a test fixes it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefgen.errors import ConfigError
 from briefgen.model import OUTPUT_DATES
@@ -23,6 +24,7 @@ class Settings:
     source_date_epoch: str | None = None  # SOURCE_DATE_EPOCH as given: see ``epoch``
     colour: bool = True  # NO_COLOR unset (colour still needs a terminal)
     debug: bool = False  # BRIEFGEN_DEBUG: tracebacks for internal errors
+    today: dt.date = field(default_factory=dt.date.today)  # dated statements are held to it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

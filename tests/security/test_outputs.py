@@ -17,7 +17,9 @@ LINK = (
     "is not allowed in sections: a link goes to an http, https or mailto address, or to a "
     "#section of the brief"
 )
-ALLOWED = "remove it (allowed: dir, except, height, lang, marking, only, title, width)"
+ALLOWED = (
+    "remove it (allowed: as-of, dir, except, height, lang, marking, only, title, until, width)"
+)
 
 
 @pytest.mark.parametrize(

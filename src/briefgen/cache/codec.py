@@ -18,6 +18,7 @@ from briefgen.model import Section
 from briefgen.scan import (
     AudienceBlock,
     CitationUse,
+    Dated,
     FenceProblem,
     FileScan,
     Markup,
@@ -30,8 +31,9 @@ from briefgen.scan import (
 if TYPE_CHECKING:
     from briefgen.load.sections import SectionFile
 
-#: bump when any encoded shape changes (6: one store, one key for every namespace)
-FORMAT = 6
+#: bump when any encoded shape changes (6: one store, one key for every namespace; 7: the
+#: scan's dated statements)
+FORMAT = 7
 
 #: what a decoder raises for a value of the wrong shape: a miss, never a crash
 BAD = (ValueError, KeyError, TypeError, AttributeError)
@@ -70,6 +72,18 @@ def encode_scan(scan: FileScan) -> dict[str, Any]:
         "b": [[list(b.only), list(b.exclude), b.marking, b.line] for b in scan.blocks],
         "w": [[list(blocks), n] for blocks, n in scan.words],
         "r": [[r.line, r.column, r.format] for r in scan.raw],
+        "d": [
+            [
+                d.line,
+                d.column,
+                d.element,
+                list(d.classes),
+                [list(a) for a in d.attributes],
+                d.text,
+                list(d.blocks),
+            ]
+            for d in scan.dated
+        ],
     }
 
 
@@ -94,6 +108,18 @@ def decode_scan(data: dict[str, Any]) -> FileScan:
         fences=tuple(FenceProblem(line, problem, text) for line, problem, text in data["f"]),
         metadata=tuple(MetadataBlock(line, tuple(fields)) for line, fields in data["y"]),
         targets=tuple(Target(*t) for t in data["t"]),
+        dated=tuple(
+            Dated(
+                line,
+                col,
+                element,
+                tuple(classes),
+                tuple((k, v) for k, v in attrs),
+                text,
+                tuple(blocks),
+            )
+            for line, col, element, classes, attrs, text, blocks in data["d"]
+        ),
     )
 
 

@@ -13,6 +13,7 @@ also stores its whole result, keyed by everything a check reads:
   (:func:`briefgen.inputs.key_content`); and the names of the project's image files (a
   section may show only one that exists);
 - the brief names asked for and whether the reading grade is wanted;
+- the day it runs on (dated statements expire: briefgen.dated);
 - the code that computes the result (:func:`briefgen.cache.store.key`).
 
 Any difference is a miss, and a miss runs the full check. One entry is kept per set of
@@ -54,12 +55,18 @@ class Snapshot:
     saved while the check runs makes the next check a miss, never a stale hit."""
 
     def __init__(
-        self, store: Store, root: Path, config: Config, names: Sequence[str], readability: bool
+        self,
+        store: Store,
+        root: Path,
+        config: Config,
+        names: Sequence[str],
+        readability: bool,
+        today: str = "",
     ) -> None:
         asked = f"{list(names)}/{readability}"
         self._store = store
         self.name = store.key(NAMESPACE, asked)  # the entry: one per set of names
-        self.key = _key(store, root, config, asked)
+        self.key = _key(store, root, config, f"{asked}/{today}")
 
     def lookup(self) -> Stored | None:
         """The stored result of the same check over the same inputs, if there is one."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -65,8 +64,10 @@ def list_(fmt: str, project_dir: Path | None) -> None:
     """List briefs (audience, sections, marking, words) and sections (marking, owner, review).
 
     A section is 'stale' when its reviewed: date is older than stale_after_days in
-    briefgen.yaml. Exit 1 (after the listing) when a brief names an unknown audience or
-    section or is marked above its audience's ceiling; the errors go to stderr.
+    briefgen.yaml. Then the dated statements ([...]{.dated until=YYYY-MM-DD}) that expire
+    within 90 days or have expired, soonest first, with file:line and text. Exit 1
+    (after the listing) when a brief names an unknown audience or section or is marked
+    above its audience's ceiling; the errors go to stderr.
 
     \b
     Example:
@@ -75,7 +76,8 @@ def list_(fmt: str, project_dir: Path | None) -> None:
     """
     from briefgen import catalog
 
-    listed = app.listing(project_dir, settings(), dt.date.today())
+    env = settings()
+    listed = app.listing(project_dir, env, env.today)
     text = catalog.as_json(listed.data) if fmt == "json" else catalog.as_text(listed.data)
     click.echo(text)
     show_brief_errors(list(listed.errors))

@@ -79,6 +79,7 @@ CONFIG_SCHEMA = (
     Field("terminology", LIST, default=[], nullable=True),
     Field("stale_after_days", COUNT, message="stale_after_days: a number of days", nullable=True),
     Field("allow_raw", BOOL, default=False),
+    Field("show_as_of", BOOL, default=False),  # as-of= dates shown after their text
     Field("lang", Kind(_language), message="lang: a language tag such as en-GB", default="en-GB"),
     Field(
         "templates",
@@ -138,6 +139,7 @@ def load_config(root: Path) -> Config:
         allow_raw=values["allow_raw"],
         lang=values["lang"],
         templates=templates,
+        show_as_of=values["show_as_of"],
     )
 
 

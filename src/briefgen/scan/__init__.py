@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.scan.model import (
     AUDIENCE_CLASS,
+    DATED_ATTRIBUTES,
+    DATED_CLASS,
     EXEMPT_CLASSES,
     AudienceBlock,
     CitationUse,
+    Dated,
     FenceProblem,
     FileScan,
     Markup,
@@ -29,6 +32,7 @@ from briefgen.scan.model import (
     ScanInput,
     Sentence,
     Target,
+    is_dated,
     split_names,
 )
 
@@ -52,9 +56,12 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AUDIENCE_CLASS",
+    "DATED_ATTRIBUTES",
+    "DATED_CLASS",
     "EXEMPT_CLASSES",
     "AudienceBlock",
     "CitationUse",
+    "Dated",
     "FenceProblem",
     "FileScan",
     "Markup",
@@ -64,6 +71,7 @@ __all__ = [
     "ScanInput",
     "Sentence",
     "Target",
+    "is_dated",
     "scan_files",
     "split_names",
     "walk",

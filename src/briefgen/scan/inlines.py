@@ -6,8 +6,9 @@ from, with the places that decide the claim rule marked in it: citations and foo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from briefgen.scan.model import EXEMPT_CLASSES, Json
+from briefgen.scan.model import EXEMPT_CLASSES, Json, is_dated
 from briefgen.scan.places import Places
 
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}’”")
@@ -24,6 +25,17 @@ class Anchor:
 Notes = list[tuple[int, list[Json]]]  # (offset in the text, the footnote's blocks)
 
 
+class DatedSpan(NamedTuple):
+    """A dated span met in a unit: where its markup is, what it says, where its text is."""
+
+    line: int
+    column: int
+    classes: tuple[str, ...]
+    attributes: tuple[tuple[str, str], ...]
+    start: int  # its text in the flattened text
+    end: int
+
+
 @dataclass
 class Flat:
     text: list[str] = field(default_factory=list)
@@ -32,6 +44,7 @@ class Flat:
     exempt: list[tuple[int, int, str]] = field(default_factory=list)
     inert: list[tuple[int, int]] = field(default_factory=list)  # code, math, @author: no prose
     breaks: list[int] = field(default_factory=list)  # where the source broke a line
+    dated: list[DatedSpan] = field(default_factory=list)  # dated spans, in source order
     pending_space: bool = False
 
     def add(self, s: str) -> None:
@@ -131,13 +144,19 @@ class Flattener:
     def span(self, node: Json, flat: Flat, notes: Notes) -> None:
         """A bracketed span: its attributes recorded, its text exempt if its class says so."""
         _, classes, kvs = node["c"][0]
-        if classes or kvs:
-            self.places.span(classes, kvs)
         exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
+        dated = len(flat.dated)  # a dated span comes before the dated spans it holds
         start = flat.length
         self.flatten(node["c"][1], flat, notes)
         if exempt:
             flat.exempt.append((start, flat.length, exempt))
+        if not (classes or kvs):
+            return
+        # found after what it holds: its ``]{`` follows every link and span inside it
+        line, column = self.places.span(classes, kvs)
+        if is_dated(classes, kvs):
+            span = DatedSpan(line, column, tuple(classes), _pairs(kvs), start, flat.length)
+            flat.dated.insert(dated, span)
 
     def cite(self, citations: list[Json], flat: Flat) -> None:
         """A citation's anchor. An author-in-text citation (``@key says``) stands in the
@@ -152,3 +171,7 @@ class Flattener:
         else:
             flat.space()
             flat.anchors.append(Anchor(flat.length + (1 if flat.length else 0), keys, "cite"))
+
+
+def _pairs(kvs: list[list[str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in kvs)

@@ -15,6 +15,8 @@ Json = Any  # a node of pandoc's JSON AST
 
 EXEMPT_CLASSES = ("judgment", "recommendation", "note")  # divs and spans that hold no claims
 AUDIENCE_CLASS = "audience"  # the div that decides who reads what
+DATED_CLASS = "dated"  # a statement that expires (until=) or was true as of a date (as-of=)
+DATED_ATTRIBUTES = ("until", "as-of")  # the dates a dated div or span takes
 
 Progress = Callable[[int, int], None]  # (files scanned so far, files to scan)
 
@@ -75,6 +77,24 @@ class Markup(NamedTuple):
     attributes: tuple[str, ...]  # attribute names
 
 
+class Dated(NamedTuple):
+    """A div or span with the dated class or a date attribute (until=, as-of=): recorded
+    as written, for the checker's dated rules (briefgen.dated) and ``briefgen list``."""
+
+    line: int
+    column: int
+    element: str  # "div" or "span"
+    classes: tuple[str, ...]
+    attributes: tuple[tuple[str, str], ...]  # (name, value) of every attribute, in order
+    text: str  # the text it holds, as rendered (citations left out)
+    blocks: tuple[int, ...]  # indices of the enclosing audience blocks (FileScan.blocks)
+
+
+def is_dated(classes: list[str] | tuple[str, ...], kvs: list[list[str]]) -> bool:
+    """Whether a div's or span's attributes make it a dated statement (or a mistaken one)."""
+    return DATED_CLASS in classes or any(k in DATED_ATTRIBUTES for k, _ in kvs)
+
+
 class Target(NamedTuple):
     """Where a link or an image points."""
 
@@ -120,6 +140,7 @@ class FileScan:
     fences: tuple[FenceProblem, ...] = ()
     metadata: tuple[MetadataBlock, ...] = ()
     targets: tuple[Target, ...] = ()
+    dated: tuple[Dated, ...] = ()  # dated statements, in source order
 
 
 def unreadable(message: str, line: int = 1) -> FileScan:

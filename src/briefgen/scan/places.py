@@ -98,8 +98,9 @@ class Places:
             line, column = self.loc.position(pos)
             self.markup.append(Markup(line, column, element, tuple(attr[1]), keys))
 
-    def span(self, classes: list[str], kvs: list[list[str]]) -> None:
-        """Record a span's classes and attributes at its ``]{`` (or HTML ``<span``)."""
+    def span(self, classes: list[str], kvs: list[list[str]]) -> tuple[int, int]:
+        """Record a span's classes and attributes at its ``]{`` (or HTML ``<span``); return
+        that line and column."""
         source = self.loc.source
         brace, html = source.find("]{", self.span_cursor), source.find("<span", self.span_cursor)
         if brace >= 0 and (html < 0 or brace < html):
@@ -109,6 +110,7 @@ class Places:
         self.span_cursor = pos + 1
         line, column = self.loc.position(pos)
         self.markup.append(Markup(line, column, "span", tuple(classes), tuple(k for k, _ in kvs)))
+        return line, column
 
     def raw(self, fmt: str, text: str) -> None:
         """Record raw content (a block or an inline) at its place."""

@@ -35,11 +35,13 @@ from briefgen.scan.model import (
     EXEMPT_CLASSES,
     AudienceBlock,
     CitationUse,
+    Dated,
     FileScan,
     Json,
     MetadataBlock,
     ScanInput,
     Sentence,
+    is_dated,
     split_names,
 )
 from briefgen.scan.places import Places
@@ -72,6 +74,7 @@ def walk(item: ScanInput, body: list[Json], summary: list[Json] | None = None) -
         markup=tuple(places.markup),
         targets=tuple(places.targets),
         fences=places.fence_problems(),
+        dated=tuple(walker.dated),
     )
 
 
@@ -83,6 +86,7 @@ class _Walker:
         self.sentences: list[Sentence] = []
         self.citations: list[CitationUse] = []
         self.audiences: list[AudienceBlock] = []
+        self.dated: list[Dated] = []
         self.words: dict[tuple[int, ...], int] = {}
         self.stack: list[int] = []  # enclosing audience blocks
         self.exempt: list[str] = []  # enclosing exempt classes
@@ -148,6 +152,11 @@ class _Walker:
         audience one marks the sentences in it as seen by its audiences only."""
         _, classes, kvs = attr
         line = self.places.div(classes, kvs)
+        dated = len(self.dated) if is_dated(classes, kvs) else None
+        if dated is not None:  # its text is the sentences walked in it, filled in below
+            pairs = tuple((k, v) for k, v in kvs)
+            self.dated.append(Dated(line, 1, "div", tuple(classes), pairs, "", tuple(self.stack)))
+        first = len(self.sentences)
         exempt = next((k for k in EXEMPT_CLASSES if k in classes), None)
         if exempt:
             self.exempt.append(exempt)
@@ -163,6 +172,9 @@ class _Walker:
             )
             self.stack.append(len(self.audiences) - 1)
         keys = self.blocks(blocks)
+        if dated is not None:
+            text = " ".join(s.text for s in self.sentences[first:])
+            self.dated[dated] = self.dated[dated]._replace(text=text)
         if exempt:
             self.exempt.pop()
         if AUDIENCE_CLASS in classes:
@@ -203,6 +215,11 @@ class _Walker:
         self.inline.flatten(inlines, flat, notes)
         text = flat.value()
         audiences = tuple(self.stack)
+        for d in flat.dated:
+            shown = " ".join(text[d.start : d.end].split())
+            self.dated.append(
+                Dated(d.line, d.column, "span", d.classes, d.attributes, shown, audiences)
+            )
         self.words[audiences] = self.words.get(audiences, 0) + len(text.split())
         # footnotes are walked first: their keys cite the sentence they hang on
         note_keys = self.footnotes(notes)
