@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.cache.memory import CacheMemory
 from briefgen.errors import ConfigError
-from briefgen.files import inside, not_utf8
+from briefgen.files import from_cwd, inside, not_utf8
 from briefgen.findings import Finding, did_you_mean
 from briefgen.gcpause import pausing
 from briefgen.load import find_root, load_project
@@ -405,6 +405,11 @@ class Imported:
     written: tuple[str, ...]  # project-relative paths of the sections written
     unmapped: tuple[tuple[str, tuple[int, ...]], ...]  # reference number, lines using it
     uncited: tuple[tuple[int, str], ...]  # line, sentence without a reference
+    # the draft's own reference list: where it is, and the map proposed from it (written
+    # instead of the sections when no --refs was given)
+    listed: tuple[int, int] | None = None  # its first and last entry's line
+    proposed: Path | None = None  # the proposed map
+    matched: tuple[int, int] = (0, 0)  # entries matched to a key, entries
 
 
 @pausing
@@ -428,9 +433,17 @@ def import_draft(
         line, message = not_utf8(exc)
         raise ConfigError(f"{draft}:{line}: {message}") from None
     report = importer.convert_draft(text, refs_by_number, prefix, today)
+    listed = report.listed
+    where = (listed.entries[0].line, listed.entries[-1].line) if listed else None
+    if listed is not None and refs_map is None:  # propose a map; the editor reviews it first
+        target = project.root / f"{importer.slugify(draft.stem)}-refs.yaml"
+        label = from_cwd(draft)
+        matched = importer.propose_reference_map(project, label, listed, target, force)
+        return Imported((), (), (), where, target, (matched, len(listed.entries)))
     written = importer.write_sections(report, project.root / SECTIONS_DIR, force)
     return Imported(
         tuple(project.rel(p) for p in written),
         tuple((str(n), tuple(lines)) for n, lines in report.unmapped),
         tuple((line, sentence) for line, sentence in report.uncited),
+        where,
     )

@@ -10,6 +10,7 @@ import click
 from briefgen import app
 from briefgen.cli.group import cli, settings
 from briefgen.cli.options import CONTEXT, project_option
+from briefgen.files import from_cwd
 
 
 @cli.command(context_settings=CONTEXT)
@@ -97,6 +98,10 @@ def import_(
     converts [1] [2] to citation keys through --refs, and reports numbers with no mapping
     and sentences with no reference. Writes nothing over an existing file without --force.
 
+    A reference list closing the draft ('References' and numbered entries) is never a
+    section. Without --refs, import matches its entries against the bibliography, writes
+    the proposed map (DRAFT-refs.yaml in the project) for you to review, and stops.
+
     \b
     Example:
       briefgen import draft.txt --refs draft-refs.yaml --prefix draft
@@ -104,6 +109,9 @@ def import_(
     imported = app.import_draft(
         project_dir, draft, refs_map, prefix, force, settings(), dt.date.today()
     )
+    if imported.proposed is not None:
+        _proposed(draft, imported)
+        return
     for rel in imported.written:
         click.echo(f"wrote {rel}", err=True)
     for number, lines in imported.unmapped:
@@ -111,8 +119,29 @@ def import_(
         click.echo(f"{draft}: reference [{number}] has no key in the map (lines {where})", err=True)
     for line, sentence in imported.uncited:
         click.echo(f"{draft}:{line}: no reference: {sentence}", err=True)
+    if imported.listed is not None:
+        first, last = imported.listed
+        click.echo(f"{draft}: the reference list (lines {first}-{last}) is not a section", err=True)
     click.echo(
         f"{len(imported.written)} sections, {len(imported.unmapped)} unmapped references, "
         f"{len(imported.uncited)} sentences without a reference: run 'briefgen check' next",
+        err=True,
+    )
+
+
+def _proposed(draft: Path, imported: app.Imported) -> None:
+    """What import did with a draft's own reference list: a map to review, and the step
+    after that."""
+    assert imported.listed is not None and imported.proposed is not None
+    (first, last), (matched, entries) = imported.listed, imported.matched
+    proposed = from_cwd(imported.proposed)
+    click.echo(
+        f"{draft}: a reference list of {entries} entries (lines {first}-{last}): {matched} "
+        f"matched a bibliography entry; wrote the proposed map to {proposed}",
+        err=True,
+    )
+    click.echo(
+        f"next: review {proposed} (every key is a guess until checked), then run "
+        f"'briefgen import {draft} --refs {proposed}'; no section was written yet",
         err=True,
     )

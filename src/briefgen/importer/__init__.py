@@ -53,11 +53,19 @@ from briefgen.errors import ConfigError, SourceError
 from briefgen.files import write_atomic
 from briefgen.importer.headings import heading_text, split_parts, unwrap
 from briefgen.importer.references import convert_paragraph
+from briefgen.importer.reflist import (
+    ReferenceList,
+    find_reference_list,
+    map_document,
+    propose_map,
+    propose_reference_map,
+)
 from briefgen.importer.refmap import load_ref_map
 from briefgen.model import ID_RE
 from briefgen.rules.markings import LOWEST
 
 __all__ = ["ImportReport", "ImportedSection", "convert_draft", "load_ref_map", "slugify"]
+__all__ += ["ReferenceList", "map_document", "propose_map", "propose_reference_map"]
 __all__ += ["write_sections"]
 
 MARKING = LOWEST
@@ -82,7 +90,7 @@ class ImportReport:
     sections: tuple[ImportedSection, ...]
     unmapped: tuple[tuple[int, tuple[int, ...]], ...]  # (reference number, draft lines) with no key
     uncited: tuple[tuple[int, str], ...]  # (draft line, sentence) with no reference
-
+    listed: ReferenceList | None = None  # the draft's own reference list, not a section
 
 
 def convert_draft(text: str, refs: dict[int, str], prefix: str | None, today: date) -> ImportReport:
@@ -94,6 +102,9 @@ def convert_draft(text: str, refs: dict[int, str], prefix: str | None, today: da
     if start is None:
         raise ConfigError("the draft is empty: nothing to import")
     title = heading_text(lines[start]) or unwrap(lines[start])
+    listed = find_reference_list(lines, start + 1)
+    if listed is not None:
+        lines = lines[: listed.start]
     parts = split_parts(lines, start + 1)
     if not parts:
         raise ConfigError("the draft has nothing after its title line: nothing to import")
@@ -113,6 +124,7 @@ def convert_draft(text: str, refs: dict[int, str], prefix: str | None, today: da
         sections=tuple(sections),
         unmapped=tuple((n, tuple(sorted(unmapped[n]))) for n in sorted(unmapped)),
         uncited=tuple(uncited),
+        listed=listed,
     )
 
 
@@ -150,7 +162,6 @@ def _unique(section_id: str, used: set[str]) -> str:
     return candidate
 
 
-
 def _module(title: str, body: list[str], today: date) -> str:
     front = yaml.safe_dump(
         {"title": title, "marking": MARKING, "audiences": ["all"], "reviewed": today},
@@ -163,7 +174,6 @@ def _module(title: str, body: list[str], today: date) -> str:
     if body:
         text += "\n" + "\n\n".join(body) + "\n"
     return text
-
 
 
 def write_sections(report: ImportReport, sections_dir: Path, force: bool) -> list[Path]:
