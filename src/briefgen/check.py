@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NoReturn
 
-from briefgen.bibliography import Bibliography, load_bibliography
+from briefgen.bibliography import Bibliography, project_bibliography
 from briefgen.brief_findings import BriefStats, brief_findings, grades
 from briefgen.cache import Store
 from briefgen.cache.memos import SyllableMemo
@@ -94,8 +94,7 @@ def check(
     processes to parse with (default: one per core). ``store``: the cache the scans and
     syllable counts go through (briefgen.cache); None, the default, for none.
     """
-    config = project.config
-    bib = load_bibliography(config.bibliography, project.rel(config.bibliography), project.root)
+    bib = project_bibliography(project)
     briefs, broken = _named_briefs(project, brief_names, section_ids)
     whole = not brief_names and not section_ids
     sections, loaded, audiences = _scope(project, briefs, broken, section_ids, whole)
