@@ -125,11 +125,8 @@ def parse_bibliography(text: str, path: Path, rel: str, title_case: bool = False
                     f"{'them' if len(missing) > 1 else 'it'} from the source",
                     first,
                 )
-            if title_case and "title" in fields and titlecase.english(fields):
-                lowered = titlecase.lowered_words(fields["title"])
-                if lowered:
-                    title = " ".join(fields["title"].split())
-                    finding(line, "title-case", titlecase.message(lowered), title[:200])
+            if title_case and (case := titlecase.entry_message(entry.type, fields)):
+                finding(line, "title-case", case, " ".join(fields.get("title", "").split())[:200])
     return Bibliography(path, rel, entries, tuple(findings))
 
 

@@ -32,8 +32,9 @@ RULES: dict[str, tuple[Severity, str]] = {
     "bib-missing-field": ("warning", "An entry lacks author/editor, title, or year/date."),
     "title-case": (
         "warning",
-        "A capitalised title word will print in lower case: pandoc sentence-cases English "
-        "BibTeX titles, so brace a word whose capital must stay ({Nations}).",
+        "A capitalised word of a title (or subtitle, series ...) will print in lower case: "
+        "pandoc sentence-cases English BibTeX titles, so brace a word whose capital must "
+        "stay ({Nations}).",
     ),
     "unused-reference": ("warning", "A bibliography entry is cited by no section."),
     "front-matter": ("error", "A section's front matter is missing or malformed."),

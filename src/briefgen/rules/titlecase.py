@@ -55,17 +55,35 @@ def applies(lang: str, csl: Path) -> bool:
     return lang.lower().split("-")[0] == "en" and not titles_capitalised(csl)
 
 
-#: at most this many words are named in one finding
+#: at most this many words are named for one field
 LISTED = 6
 
+# the fields pandoc sentence-cases (its BibTeX reader's getTitle), booktitle only where it
+# names the containing book (inbook, incollection, inproceedings ...)
+_FIELDS = ("title", "subtitle", "titleaddon", "maintitle", "series", "eventtitle", "origtitle")
+_IN_BOOK = frozenset({"inbook", "incollection", "inproceedings", "inreference", "bookinbook"})
 
-def message(words: list[Lowered]) -> str:
-    """The `title-case` finding's message for an entry whose title loses these words'
-    capitals (at least one)."""
+
+def entry_message(entry_type: str, fields: dict[str, str]) -> str | None:
+    """The `title-case` finding's message for an entry (one clause per field whose words
+    lose their capitals), or None when no word does. ``fields``: lower-case names."""
+    if not english(fields):
+        return None
+    names = [*_FIELDS, "booktitle"] if entry_type in _IN_BOOK else _FIELDS
+    clauses = [
+        message(words, name)
+        for name in names
+        if name in fields and (words := lowered_words(fields[name]))
+    ]
+    return "; ".join(clauses) or None
+
+
+def message(words: list[Lowered], field: str = "title") -> str:
+    """What to do about these words of a field (at least one) that lose their capitals."""
     if len(words) == 1:
         (word,) = words
         return (
-            f"title word '{word.written}' will print as '{word.printed}': write "
+            f"{field} word '{word.written}' will print as '{word.printed}': write "
             f"{word.braced} if its capital must stay, or {word.printed} if not"
         )
     shown = words[:LISTED]
@@ -74,7 +92,7 @@ def message(words: list[Lowered]) -> str:
     printed = ", ".join(f"'{w.printed}'" for w in shown)
     braced = ", ".join(w.braced for w in shown)
     return (
-        f"title words {written}{more} will print as {printed}{' ...' if more else ''}: "
+        f"{field} words {written}{more} will print as {printed}{' ...' if more else ''}: "
         f"write {braced}{' ...' if more else ''} where the capital must stay, the others in "
         "lower case"
     )
