@@ -213,8 +213,8 @@ class _Reader:
             base, end = title[k + 1 : close], close + 1
         else:
             base, end = title[k], k + 1
-        if base:
-            self.char(unicodedata.normalize("NFC", base[0] + mark) + base[1:], i, end)
+        for c in unicodedata.normalize("NFC", base[:1] + mark) + base[1:] if base else "":
+            self.char(c, i, end)  # a mark with no precomposed letter stays a character
         return end
 
 
