@@ -5,8 +5,10 @@ characters stand in braces (protected from case changes), which come from a comm
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # LaTeX accents -> the combining character they add (pandoc composes them)
 _ACCENTS = {
@@ -62,12 +64,16 @@ _PROTECTED = frozenset(["textsc", "textsuperscript", "textsubscript"])
 # what pandoc's LaTeX reader (with smart quotes) makes of these characters
 _LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
 _CHARACTERS = {"~": "\xa0", "`": "\u2018", "'": "\u2019"}
+# a run of characters that stand for themselves (any white space for a space)
+_PLAIN = re.compile(r"[^\\${}~`'-]+")
+_SPACE = re.compile(r"\s")
 
 
-@dataclass(frozen=True)
-class Char:
-    char: str
-    start: int  # the source characters it was read from: title[start:end]
+class Text(NamedTuple):
+    """Characters read: a run of plain text, or what one command or ligature makes."""
+
+    text: str
+    start: int  # the source it was read from: title[start:end] (one for one in a run)
     end: int
     group: int  # the outermost brace group it stands in, or -1
 
@@ -84,7 +90,7 @@ class GroupEnd:
     group: int
 
 
-Piece = Char | Break | GroupEnd
+Piece = Text | Break | GroupEnd
 
 
 def pieces(title: str) -> list[Piece]:
@@ -104,7 +110,7 @@ class _Reader:
         self.group_chars = 0  # characters in the open group
 
     def char(self, c: str, start: int, end: int) -> None:
-        self.pieces.append(Char(c, start, end, self.group))
+        self.pieces.append(Text(c, start, end, self.group))
         self.group_chars += self.group != -1
 
     def open(self, kind: str) -> None:
@@ -140,6 +146,9 @@ class _Reader:
             elif c == "{" or c == "}":
                 self.open("group") if c == "{" else self.close()
                 i += 1
+            elif plain := _PLAIN.match(title, i):
+                self.char(_SPACE.sub(" ", plain.group()), i, plain.end())
+                i = plain.end()
             else:
                 i = self.text(i)
         if self.group != -1:  # a brace never closed: what follows it stays as written

@@ -16,6 +16,7 @@ does not render are left alone. ``tests/test_titlecase.py`` checks it against pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -140,6 +141,10 @@ class _Chunk:
     end: int = 0
 
 
+# what citeproc tells apart: letters and digits, spaces, other white space, the rest
+_RUNS = re.compile(r"(?P<word>[^\W_]+)|(?P<space> +)|(?P<nbsp>[^\S ]+)|(?P<punct>(?:[^\w\s]|_)+)")
+
+
 def _chunks(pieces: list[Piece]) -> list[_Chunk]:
     chunks: list[_Chunk] = []
     group = ""
@@ -150,25 +155,23 @@ def _chunks(pieces: list[Piece]) -> list[_Chunk]:
             chunks.append(_Chunk("group", group))
             group = ""
         elif piece.group != -1:
-            group += piece.char
+            group += piece.text
         else:
-            c = piece.char
-            kind = (
-                "word"
-                if c.isalnum()
-                else "space"
-                if c == " "
-                else "nbsp"
-                if c.isspace()
-                else "punct"
-            )
-            if kind == "space" and (not chunks or chunks[-1].kind == "space"):
-                continue  # a run of spaces is one space; none before the first word
-            if chunks and chunks[-1].kind == kind and kind != "space":
-                chunks[-1].text += c
-                chunks[-1].end = piece.end
-            else:
-                chunks.append(_Chunk(kind, c, piece.start, piece.end))
+            one_for_one = piece.end - piece.start == len(piece.text)
+            for run in _RUNS.finditer(piece.text):
+                kind, text = str(run.lastgroup), run.group()
+                start, end = (
+                    (piece.start + run.start(), piece.start + run.end())
+                    if one_for_one
+                    else (piece.start, piece.end)
+                )
+                if kind == "space" and (not chunks or chunks[-1].kind == "space"):
+                    continue  # a run of spaces is one space; none before the first word
+                if chunks and chunks[-1].kind == kind and kind != "space":
+                    chunks[-1].text += text
+                    chunks[-1].end = end
+                else:
+                    chunks.append(_Chunk(kind, " " if kind == "space" else text, start, end))
     return chunks
 
 
