@@ -124,7 +124,7 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
     """Each entry: which sections cite it and how often, missing fields, title words that
     print in lower case (its `title-case` finding), verification note."""
     uses: dict[str, Counter[str]] = {key: Counter() for key in bib.entries}
-    cases = {f.line: f.message for f in bib.findings if f.rule == "title-case"}
+    cases = _messages(bib, "title-case")
     for sid, scan in result.scans.items():
         for use in scan.citations:
             uses.setdefault(use.key, Counter())[sid] += 1
@@ -137,10 +137,19 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
         "entries": entries,
         "unused": [e["key"] for e in entries if not e["citations"]],
         "cited_once": [e["key"] for e in entries if e["citations"] == 1],
-        "missing_fields": [e["key"] for e in entries if e["missing"]],
-        "title_case": [e["key"] for e in entries if e["title_case"]],
+        "missing_fields": _keys_with(entries, "missing"),
+        "title_case": _keys_with(entries, "title_case"),
         "unknown_keys": unknown,
     }
+
+
+def _messages(bib: Bibliography, rule: str) -> dict[int, str]:
+    """The messages of the bibliography's findings of this rule, by the entry's line."""
+    return {f.line: f.message for f in bib.findings if f.rule == rule}
+
+
+def _keys_with(entries: list[dict[str, Any]], name: str) -> list[str]:
+    return [e["key"] for e in entries if e[name]]
 
 
 def _reference(
