@@ -14,6 +14,8 @@ from bibtexparser.entrypoint import parse_string
 from briefgen.errors import ConfigError
 from briefgen.files import Refused, TooLarge, decode_text, not_utf8, read_inside
 from briefgen.findings import Finding
+from briefgen.model import Project
+from briefgen.rules import titlecase
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,18 @@ def read_bibliography(root: Path, path: Path) -> bytes:
     return read_inside(root, path, MAX_BIBLIOGRAPHY_BYTES)
 
 
-def load_bibliography(path: Path, rel: str, root: Path) -> Bibliography:
+def project_bibliography(project: Project) -> Bibliography:
+    """The project's bibliography, its capitalised title words checked when the project's
+    titles print sentence-cased (rules.titlecase.applies)."""
+    config = project.config
+    title_case = titlecase.applies(config.lang, config.csl)
+    rel = project.rel(config.bibliography)
+    return load_bibliography(config.bibliography, rel, project.root, title_case)
+
+
+def load_bibliography(path: Path, rel: str, root: Path, title_case: bool = False) -> Bibliography:
+    """The bibliography and its findings; ``title_case``: whether a capital pandoc lowers
+    in a title is a `title-case` warning."""
     try:
         text = decode_text(read_bibliography(root, path))
     except Refused as exc:
@@ -71,10 +84,10 @@ def load_bibliography(path: Path, rel: str, root: Path) -> Bibliography:
         raise ConfigError(f"{rel}:{line}: {message}") from None
     except OSError as exc:
         raise ConfigError(f"{rel}: cannot read: {exc.strerror}") from None
-    return parse_bibliography(text, path, rel)
+    return parse_bibliography(text, path, rel, title_case)
 
 
-def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
+def parse_bibliography(text: str, path: Path, rel: str, title_case: bool = False) -> Bibliography:
     # bibtexparser logs each failed block on its own; we report them as findings.
     logger = logging.getLogger("bibtexparser")
     level = logger.level
@@ -113,6 +126,8 @@ def parse_bibliography(text: str, path: Path, rel: str) -> Bibliography:
                     f"{'them' if len(missing) > 1 else 'it'} from the source",
                     first,
                 )
+            if title_case and (case := titlecase.entry_message(entry.type, fields)):
+                finding(line, "title-case", case, " ".join(fields.get("title", "").split())[:200])
     return Bibliography(path, rel, entries, tuple(findings))
 
 

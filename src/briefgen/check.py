@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn
 
-from briefgen.bibliography import Bibliography, load_bibliography
+from briefgen.bibliography import Bibliography, project_bibliography
 from briefgen.brief_findings import BriefStats, brief_findings, grades
 from briefgen.characters import invisible_findings, key_characters
 from briefgen.dated import dated_findings
@@ -94,8 +94,7 @@ def check(
     syllable counts may reuse (briefgen.memory); None, the default, for nothing. ``today``:
     the day dated statements are held to where no brief's date: says (briefgen.dated).
     """
-    config = project.config
-    bib = load_bibliography(config.bibliography, project.rel(config.bibliography), project.root)
+    bib = project_bibliography(project)
     briefs, broken = _named_briefs(project, brief_names, section_ids)
     whole = not brief_names and not section_ids
     sections, loaded, audiences = _scope(project, briefs, broken, section_ids, whole)

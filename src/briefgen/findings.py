@@ -30,6 +30,12 @@ RULES: dict[str, tuple[Severity, str]] = {
     ),
     "bib-duplicate-key": ("error", "A bibliography key is defined twice."),
     "bib-missing-field": ("warning", "An entry lacks author/editor, title, or year/date."),
+    "title-case": (
+        "warning",
+        "A capitalised word of a title (or subtitle, series ...) will print in lower case: "
+        "pandoc sentence-cases English BibTeX titles, so brace a word whose capital must "
+        "stay ({Nations}).",
+    ),
     "unused-reference": ("warning", "A bibliography entry is cited by no section."),
     "front-matter": ("error", "A section's front matter is missing or malformed."),
     "section-file": ("error", "A section file has a bad name or cannot be read as UTF-8."),

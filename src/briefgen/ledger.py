@@ -121,13 +121,15 @@ def ledger_json(rows: Sequence[LedgerRow]) -> str:
 
 
 def references(project: Project, result: CheckResult, bib: Bibliography) -> dict[str, Any]:
-    """Each entry: which sections cite it and how often, missing fields, verification note."""
+    """Each entry: which sections cite it and how often, missing fields, title words that
+    print in lower case (its `title-case` finding), verification note."""
     uses: dict[str, Counter[str]] = {key: Counter() for key in bib.entries}
+    cases = _messages(bib, "title-case")
     for sid, scan in result.scans.items():
         for use in scan.citations:
             uses.setdefault(use.key, Counter())[sid] += 1
     entries = [
-        _reference(key, entry, uses.get(key, Counter()))
+        _reference(key, entry, uses.get(key, Counter()), cases.get(entry.line))
         for key, entry in sorted(bib.entries.items())
     ]
     unknown = sorted(k for k in uses if k not in bib.entries and uses[k])
@@ -135,13 +137,26 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
         "entries": entries,
         "unused": [e["key"] for e in entries if not e["citations"]],
         "cited_once": [e["key"] for e in entries if e["citations"] == 1],
-        "missing_fields": [e["key"] for e in entries if e["missing"]],
+        "missing_fields": _keys_with(entries, "missing"),
+        "title_case": _keys_with(entries, "title_case"),
         "unknown_keys": unknown,
     }
 
 
-def _reference(key: str, entry: Entry, cited: Counter[str]) -> dict[str, Any]:
-    """One entry of the report: ``cited`` counts its citations by section."""
+def _messages(bib: Bibliography, rule: str) -> dict[int, str]:
+    """The messages of the bibliography's findings of this rule, by the entry's line."""
+    return {f.line: f.message for f in bib.findings if f.rule == rule}
+
+
+def _keys_with(entries: list[dict[str, Any]], name: str) -> list[str]:
+    return [e["key"] for e in entries if e[name]]
+
+
+def _reference(
+    key: str, entry: Entry, cited: Counter[str], title_case: str | None
+) -> dict[str, Any]:
+    """One entry of the report: ``cited`` counts its citations by section; ``title_case``
+    is the message of its `title-case` finding, if it has one."""
     return {
         "key": key,
         "type": entry.type,
@@ -151,6 +166,7 @@ def _reference(key: str, entry: Entry, cited: Counter[str]) -> dict[str, Any]:
         "citations": sum(cited.values()),
         "sections": dict(sorted(cited.items())),
         "missing": " and ".join(missing_fields(entry.fields)) or None,
+        "title_case": title_case,
         "note": _plain(entry.fields["note"]) if "note" in entry.fields else None,
     }
 
@@ -163,6 +179,8 @@ def references_text(report: dict[str, Any]) -> str:
         lines.append(f"    cited in: {where}")
         if e["missing"]:
             lines.append(f"    lacks: {e['missing']}")
+        if e["title_case"]:
+            lines.append(f"    title case: {e['title_case']}")
         if e["note"]:
             lines.append(f"    note: {e['note']}")
     lines.append("")
@@ -170,6 +188,7 @@ def references_text(report: dict[str, Any]) -> str:
     lines.append(
         f"{total} entries: {len(report['unused'])} unused, {len(report['cited_once'])} cited "
         f"once, {len(report['missing_fields'])} missing fields, "
+        f"{len(report['title_case'])} with title words printed in lower case, "
         f"{len(report['unknown_keys'])} unknown keys cited"
     )
     for label in ("unused", "cited_once", "unknown_keys"):

@@ -112,7 +112,8 @@ def claims(briefs: tuple[str, ...], fmt: str, project_dir: Path | None) -> None:
 def refs(fmt: str, project_dir: Path | None) -> None:
     """Report on the bibliography: who cites each entry, unused entries, missing fields.
 
-    Also lists entries cited only once and the note: (verification status) where present.
+    Also lists entries cited only once, title words that will print in lower case, and the
+    note: (verification status) where present.
 
     \b
     Example:

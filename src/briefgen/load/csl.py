@@ -100,3 +100,43 @@ def _independent_parent(path: Path, styles: Path) -> Path:
         if parent.is_file():
             return parent
     return path
+
+
+# text-case values under which a lowered title word prints with its capital again
+_CAPITALISING = frozenset({"title", "capitalize-all", "uppercase"})
+
+
+def titles_capitalised(path: Path) -> bool:
+    """Whether the style prints every title (``<text variable="title">``) title-cased,
+    directly or through every call of the macro that holds it: then the words pandoc
+    lowered in a BibTeX title print with their capitals. False when unsure (a file that
+    cannot be read or parsed)."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_CSL_BYTES + 1)
+        if len(raw) > MAX_CSL_BYTES or re.search(rb"<!\s*(?:DOCTYPE|ENTITY)", raw, re.I):
+            return False
+        style = ElementTree.fromstring(raw)
+    except (OSError, ElementTree.ParseError):
+        return False
+    parents = {child: parent for parent in style.iter() for child in parent}
+    calls: dict[str | None, list[ElementTree.Element]] = {}
+    for text in style.iter(f"{CSL_NAMESPACE}text"):
+        if text.get("macro"):
+            calls.setdefault(text.get("macro"), []).append(text)
+
+    def capitalised(text: ElementTree.Element, seen: frozenset[str | None]) -> bool:
+        if text.get("text-case") in _CAPITALISING:
+            return True
+        node = parents.get(text)
+        while node is not None and node.tag != f"{CSL_NAMESPACE}macro":
+            node = parents.get(node)
+        if node is None:  # in a citation or bibliography layout: printed as it is
+            return False
+        name = node.get("name")
+        if name in seen:
+            return True  # a macro calling itself adds no other way to print the title
+        return all(capitalised(call, seen | {name}) for call in calls.get(name, []))
+
+    titles = [t for t in style.iter(f"{CSL_NAMESPACE}text") if t.get("variable") == "title"]
+    return all(capitalised(t, frozenset()) for t in titles)
