@@ -51,7 +51,7 @@ def test_quotes_and_apostrophes_print_as_the_bibliography_has_them(
         references = " ".join(text[text.rindex("References") :].split())
         hard_cases[name] = len(_HARD_CLOSE.findall(references))
         assert "tracking its “PhotoDNA”’." in references
-        assert "electronic evidence situation report 2023’, Europol" in references
+        assert "Electronic Evidence Situation Report 2023’, Europol" in references
     # the 18 titles of issue #19 that end in a digit or a quotation of their own
     assert hard_cases == {"ministers": 2, "public": 2, "prosecutors": 7, "investigators": 7}
 
