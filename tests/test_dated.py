@@ -463,3 +463,27 @@ def test_findings_sort_and_show_like_any_other() -> None:
     finding = Finding(SECTION, 5, 1, "stale-statement", "m", "t")
     assert finding.severity == "warning"
     assert Finding(SECTION, 5, 1, "dated-attribute", "m").severity == "error"
+
+
+def test_watch_and_a_rebuild_hold_statements_to_the_day_they_run(project: Copy) -> None:
+    """A brief without a date: is held to today, in watch's builds as in check's."""
+    from briefgen.watch import watch
+
+    root = probe(project, "The derogation applies [@owen2015tor]{.dated until=2026-04-03}.\n")
+    brief = root / "briefs/note.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text("\n".join(x for x in text.split("\n") if not x.startswith("date:")))
+    outcomes: list[object] = []
+    runs = watch(
+        root,
+        ["note"],
+        ["html"],
+        root / "build",
+        outcomes.append,
+        changes=iter(()),
+        today=dt.date(2026, 11, 29),
+    )
+    assert runs == 1
+    (outcome,) = outcomes
+    rules = [f.rule for f in outcome.findings if f.file == SECTION]  # type: ignore[attr-defined]
+    assert rules == ["expired-statement"]

@@ -256,7 +256,9 @@ def watch(
         briefs_named(open_project(root, settings)[0], missing)
     target = outdir if outdir is not None else root / "build"
     memory = CacheMemory.open(root, settings.use_cache)
-    run_watch(root, briefs, formats, target, report, epoch=epoch, memory=memory)
+    run_watch(
+        root, briefs, formats, target, report, epoch=epoch, memory=memory, today=settings.today
+    )
 
 
 # --------------------------------------------------------------------------- verify
@@ -285,7 +287,7 @@ def rebuild(project_dir: Path | None, outputs: Sequence[Path], settings: Setting
 
     epoch = settings.epoch()
     project, memory = open_project(project_dir, settings)
-    return [rebuild_output(project, output, epoch, memory) for output in outputs]
+    return [rebuild_output(project, output, epoch, memory, settings.today) for output in outputs]
 
 
 # --------------------------------------------------------------------------- reports

@@ -21,6 +21,7 @@ every timestamp).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -338,7 +339,11 @@ class _Unrecorded:
 
 
 def rebuild_output(
-    project: Project, output: Path, epoch: int | None = None, memory: Memory | None = None
+    project: Project,
+    output: Path,
+    epoch: int | None = None,
+    memory: Memory | None = None,
+    today: dt.date | None = None,
 ) -> Rebuilt:
     """Build ``output``'s brief again, in its format, into a temporary directory, and
     compare the bytes with ``output``. Only the manifest's brief name is used (after
@@ -362,6 +367,7 @@ def rebuild_output(
             force=True,
             epoch=epoch,
             memory=_Unrecorded(memory) if memory is not None else None,
+            today=today,
         )
         if outcome.refused:
             return Rebuilt(manifest.brief, outcome.refused, None)

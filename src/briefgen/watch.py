@@ -9,6 +9,7 @@ image).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -93,10 +94,12 @@ def watch(
     changes: Changes | None = None,
     epoch: int | None = None,
     memory: Memory | None = None,
+    today: dt.date | None = None,
 ) -> int:
     """Build now and after every batch of changes; report each outcome, keep going after
     errors. Returns how many builds ran (the loop ends when ``changes`` does). ``memory``:
-    what may be reused (briefgen.memory), which also holds what makes outputs up to date."""
+    what may be reused (briefgen.memory), which also holds what makes outputs up to date.
+    ``today``: the day dated statements are held to (the day watch started)."""
     runs = 0
 
     def once() -> None:
@@ -104,7 +107,10 @@ def watch(
         runs += 1
         try:
             project = load_project(root, memory)
-            report(build_briefs(project, briefs, formats, outdir, epoch=epoch, memory=memory))
+            outcome = build_briefs(
+                project, briefs, formats, outdir, epoch=epoch, memory=memory, today=today
+            )
+            report(outcome)
         except BriefgenError as exc:  # a broken file mid-edit: say so and wait for the fix
             report(exc)
 
