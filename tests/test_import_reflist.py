@@ -178,3 +178,14 @@ def test_a_number_listed_twice_is_left_to_the_editor() -> None:
     document = map_document("d.txt", ReferenceList(0, twice), proposals)
     assert yaml.safe_load(document) == {1: "a2019"}
     assert "# 1: ?  # the list numbers two entries so: Page" in document
+
+
+def test_a_huge_draft_is_refused_before_it_is_read(project: Callable[[str], Path]) -> None:
+    root, draft = draft_project(project)
+    with open(draft, "wb") as handle:
+        handle.truncate(3 * 2**30)  # 3 GB of nothing
+    result = invoke(["import", draft.name, "--project", str(root)], cwd=root.parent)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "briefgen: draft.txt: is 3072.0 MB, over the 16 MB a draft may hold: split it\n",
+    )

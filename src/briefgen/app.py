@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.cache.memory import CacheMemory
 from briefgen.errors import ConfigError
-from briefgen.files import from_cwd, inside, not_utf8
+from briefgen.files import from_cwd, inside
 from briefgen.findings import Finding, did_you_mean
 from briefgen.gcpause import pausing
 from briefgen.load import find_root, load_project
@@ -429,12 +429,7 @@ def import_draft(
 
     project, _ = open_project(project_dir, settings)
     refs_by_number = importer.load_ref_map(refs_map) if refs_map is not None else {}
-    try:
-        text = draft.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line, message = not_utf8(exc)
-        raise ConfigError(f"{draft}:{line}: {message}") from None
-    report = importer.convert_draft(text, refs_by_number, prefix, today)
+    report = importer.convert_draft(importer.read_draft(draft), refs_by_number, prefix, today)
     listed = report.listed
     where = (listed.entries[0].line, listed.entries[-1].line) if listed else None
     if listed is not None and refs_map is None:  # propose a map; the editor reviews it first

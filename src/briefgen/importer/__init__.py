@@ -50,7 +50,7 @@ from pathlib import Path
 import yaml
 
 from briefgen.errors import ConfigError, SourceError
-from briefgen.files import write_atomic
+from briefgen.files import not_utf8, write_atomic
 from briefgen.importer.headings import heading_text, split_parts, unwrap
 from briefgen.importer.references import convert_paragraph
 from briefgen.importer.reflist import (
@@ -66,9 +66,10 @@ from briefgen.rules.markings import LOWEST
 
 __all__ = ["ImportReport", "ImportedSection", "convert_draft", "load_ref_map", "slugify"]
 __all__ += ["ReferenceList", "map_document", "propose_map", "propose_reference_map"]
-__all__ += ["write_sections"]
+__all__ += ["read_draft", "write_sections"]
 
 MARKING = LOWEST
+MAX_DRAFT_BYTES = 16 * 2**20  # a draft is text: far beyond any real one
 SLUG_LIMIT = 40  # characters of a slug (the --prefix comes on top)
 
 _SUBTITLE_RE = re.compile(r":|\s[—–-]\s")  # "Main title: subtitle", "Main — subtitle"
@@ -91,6 +92,24 @@ class ImportReport:
     unmapped: tuple[tuple[int, tuple[int, ...]], ...]  # (reference number, draft lines) with no key
     uncited: tuple[tuple[int, str], ...]  # (draft line, sentence) with no reference
     listed: ReferenceList | None = None  # the draft's own reference list, not a section
+
+
+def read_draft(draft: Path) -> str:
+    """The draft's text; a draft that is not UTF-8 is refused at its first bad byte, one
+    over ``MAX_DRAFT_BYTES`` before it is read."""
+    try:
+        size = draft.stat().st_size
+        if size > MAX_DRAFT_BYTES:
+            raise ConfigError(
+                f"{draft}: is {size / 2**20:.1f} MB, over the {MAX_DRAFT_BYTES // 2**20} MB a "
+                "draft may hold: split it"
+            )
+        return draft.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{draft}: cannot read the draft: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        line, message = not_utf8(exc)
+        raise ConfigError(f"{draft}:{line}: {message}") from None
 
 
 def convert_draft(text: str, refs: dict[int, str], prefix: str | None, today: date) -> ImportReport:
