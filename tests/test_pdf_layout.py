@@ -71,8 +71,9 @@ def test_footer_titles_are_cut_after_a_word_longest_first() -> None:
 
 
 def _footers(pages: list[str]) -> list[str]:
-    """Each page's footer title: the last line, before the marking."""
-    return [page.splitlines()[-1].split(" TLP:")[0] for page in pages]
+    """Each page's footer title: the last line, before the marking (one word: TLP:CLEAR, or
+    an audience's marking_label such as Public) and the page number."""
+    return [page.splitlines()[-1].rsplit(" Page ", 1)[0].rsplit(" ", 1)[0] for page in pages]
 
 
 def test_the_footer_cuts_a_long_title_after_a_word(example_pdfs: dict[str, list[str]]) -> None:
