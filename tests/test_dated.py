@@ -459,6 +459,21 @@ def test_the_markup_leaves_no_trace_in_the_outputs(project: Copy, show: bool) ->
         assert "The rate is five per cent [1]." in text and "as of" not in text
 
 
+def test_a_dated_note_stays_a_note_without_its_date(project: Copy) -> None:
+    body = (
+        "Cited [@owen2015tor]. [Reported, not confirmed.]{.note .dated as-of=2026-07-02}\n\n"
+        "::: {.note .dated until=2099-01-01}\nStatus as of today.\n:::\n"
+    )
+    root = probe(project, body)
+    result = invoke(["build", "note", "--to", "html", "--project", str(root)])
+    assert result.exit_code == 0, result.stderr
+    html = " ".join((root / "build/note.html").read_text(encoding="utf-8").split())
+    for trace in ("dated", "until", "as-of", "2099"):
+        assert trace not in html
+    assert '<span class="note"><strong>Note:</strong> Reported, not confirmed.</span>' in html
+    assert '<div class="note"> <p><strong>Note</strong></p> <p>Status as of today.</p>' in html
+
+
 def test_findings_sort_and_show_like_any_other() -> None:
     finding = Finding(SECTION, 5, 1, "stale-statement", "m", "t")
     assert finding.severity == "warning"

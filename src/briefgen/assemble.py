@@ -201,6 +201,7 @@ def _metadata(
         "date-meta": date.isoformat(),
         "marking": marking,
         "marking-fg": MARKING_COLOURS[marking],
+        "marking-label": plain_text(audience.marking_label or marking),  # what the reader sees
         "look": look,
         "lang": config.lang,
         "region": config.lang.split("-")[-1] if "-" in config.lang else "GB",
@@ -284,3 +285,10 @@ def _prepare_body(section: Section, marks: list[DraftMark]) -> str:
     # footnote labels are per file; in one assembled document they must not collide
     body = prefix_footnotes(body, f"{section.id}-")
     return body.strip("\n")
+
+
+def shown_marking(assembled: Assembled) -> str:
+    """The marking as the reader sees it: the audience's marking_label, or else the TLP
+    marking (the manifest and the check keep the TLP marking)."""
+    label = str(assembled.metadata.get("marking-label", assembled.metadata["marking"]))
+    return re.sub(r"\\(.)", r"\1", label)  # undo plain_text's escapes

@@ -41,6 +41,7 @@ class Audience:
     word_budget: int | None  # body words, references excluded
     template: str  # "paper" or "ministerial"
     reading_level: float | None  # highest Flesch-Kincaid grade wanted
+    marking_label: str | None = None  # shown in place of the TLP marking (the manifest keeps it)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 
-from briefgen.assemble import Assembled, template_path
+from briefgen.assemble import Assembled, shown_marking, template_path
 from briefgen.bibliography import cited_keys, read_bibliography, subset
 from briefgen.errors import RenderError
 from briefgen.files import Refused, decode_text, sha256, write_set
@@ -227,8 +228,8 @@ def render_office(
         results["html"] = sanitise_html(results["html"])
     if "docx" in results:
         marking = str(assembled.metadata["marking"])
-        draft = is_draft(assembled)
-        results["docx"] = stamp_docx(results["docx"], marking, draft=draft)
+        draft, label = is_draft(assembled), shown_marking(assembled)
+        results["docx"] = stamp_docx(results["docx"], marking, draft=draft, label=label)
     return results
 
 
@@ -240,14 +241,16 @@ _PATH_PROPERTY = re.compile(
 )
 
 
-def stamp_docx(data: bytes, marking: str, draft: bool = False) -> bytes:
-    """Put the marking, in its TLP colours, into the header and footer placeholders."""
+def stamp_docx(data: bytes, marking: str, draft: bool = False, label: str | None = None) -> bytes:
+    """Put the marking, in its TLP colours, into the header and footer placeholders
+    (showing ``label``, the audience's marking_label, when given)."""
     colour = MARKING_COLOURS[marking]
+    shown = escape(label or marking, quote=False)
     run = (
         '<w:r><w:rPr><w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/>'
         f'<w:b/><w:color w:val="{colour}"/><w:sz w:val="18"/>'
         '<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
-        f'<w:t xml:space="preserve"> {marking} </w:t></w:r>'
+        f'<w:t xml:space="preserve"> {shown} </w:t></w:r>'
     )
     if draft:
         run = (

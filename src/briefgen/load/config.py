@@ -59,6 +59,19 @@ def _language(value: Any) -> str:
     return value
 
 
+#: The longest marking_label: it sits in a badge in the PDF's header and footer.
+MARKING_LABEL_CHARS = 40
+
+
+def _marking_label(value: Any) -> str:
+    """A label shown in place of the TLP marking: one line of printable text."""
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid
+    if len(value) > MARKING_LABEL_CHARS or not value.isprintable():
+        raise Invalid
+    return " ".join(value.split())
+
+
 def _directory_name(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid
@@ -93,6 +106,12 @@ AUDIENCE_SCHEMA = (
     Field("word_budget", COUNT, message="word_budget: a number of words", nullable=True),
     Field("template", choice("template", TEMPLATES), default="paper"),
     Field("reading_level", NUMBER, message="reading_level: a grade number", nullable=True),
+    Field(
+        "marking_label",
+        Kind(_marking_label),
+        message="marking_label: one line of text, at most 40 characters, such as Public",
+        nullable=True,
+    ),
 )
 
 
@@ -262,4 +281,5 @@ def _audience(
         word_budget=values["word_budget"],
         template=values["template"],
         reading_level=level,
+        marking_label=values["marking_label"],
     )
