@@ -264,6 +264,11 @@ def plain_text(text: str) -> str:
     return escaped
 
 
+def unescape(markdown: str) -> str:
+    """The text plain_text escaped: each backslash-escaped character as itself."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def _prepare_body(section: Section, marks: list[DraftMark]) -> str:
     """Section body ready for the frame: draft highlights, file-local footnote labels."""
     source = section.source

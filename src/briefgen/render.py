@@ -9,27 +9,24 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
-import re
 import subprocess
 import tempfile
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from briefgen.assemble import Assembled, template_path
+from briefgen.assemble import Assembled, template_path, unescape
 from briefgen.bibliography import cited_keys, read_bibliography, subset
 from briefgen.errors import RenderError
 from briefgen.files import Refused, decode_text, sha256, write_set
 from briefgen.inputs import Input, brief_inputs, input_digest, key_content
 from briefgen.memory import Memory
 from briefgen.model import Brief, Project
-from briefgen.rules.markings import MARKING_COLOURS
+from briefgen.office import stamp_docx
 from briefgen.safety import image_files, sanitise_html
 from briefgen.scan import pandoc
 from briefgen.scan.pandoc import READER, pandoc_path
@@ -227,47 +224,10 @@ def render_office(
         results["html"] = sanitise_html(results["html"])
     if "docx" in results:
         marking = str(assembled.metadata["marking"])
+        title = unescape(str(assembled.metadata["title"]))
         draft = is_draft(assembled)
-        results["docx"] = stamp_docx(results["docx"], marking, draft=draft)
+        results["docx"] = stamp_docx(results["docx"], marking, title, draft=draft)
     return results
-
-
-_MARKING_RUN = re.compile(r"<w:r>(?:(?!</w:r>).)*?BRIEFGEN-MARKING</w:t></w:r>", re.S)
-
-
-_PATH_PROPERTY = re.compile(
-    r'<property [^>]*name="(?:bibliography|csl)">(?:(?!</property>).)*</property>', re.S
-)
-
-
-def stamp_docx(data: bytes, marking: str, draft: bool = False) -> bytes:
-    """Put the marking, in its TLP colours, into the header and footer placeholders."""
-    colour = MARKING_COLOURS[marking]
-    run = (
-        '<w:r><w:rPr><w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/>'
-        f'<w:b/><w:color w:val="{colour}"/><w:sz w:val="18"/>'
-        '<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
-        f'<w:t xml:space="preserve"> {marking} </w:t></w:r>'
-    )
-    if draft:
-        run = (
-            '<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="18"/></w:rPr>'
-            '<w:t xml:space="preserve">DRAFT — NOT FOR CIRCULATION   </w:t></w:r>' + run
-        )
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if re.fullmatch(r"word/(header|footer)\d*\.xml", info.filename):
-                text = content.decode("utf-8")
-                content = _MARKING_RUN.sub(lambda _: run, text).encode("utf-8")
-            elif info.filename == "docProps/custom.xml":
-                # pandoc copies metadata into custom properties, machine paths included
-                text = _PATH_PROPERTY.sub("", content.decode("utf-8"))
-                content = text.encode("utf-8")
-            target.writestr(info, content, compress_type=info.compress_type)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- build
