@@ -199,6 +199,9 @@ function ByteStringWriter(doc, opts)
       variables = opts.variables,
     }
     if format == "html" then
+      -- one <h1>, the title (the template's): the brief's headings go one level down
+      copy = copy:walk({ Header = function(h) h.level = h.level + 1; return h end })
+      options.toc_depth = 2
       local path = variable(opts, "briefgen-html")
       options.template = pandoc.template.compile(read_file(path), path)
       options.section_divs = true
