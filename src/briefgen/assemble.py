@@ -118,6 +118,8 @@ class Assembled:
     metadata: dict[str, object]
     look: str  # "paper" or "ministerial"
     timestamp: int = 0  # the outputs' creation time: SOURCE_DATE_EPOCH or the date's midnight
+    #: a draft's open findings (rule, file:line, message): its PDF lists them on a last page
+    findings: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from briefgen.assemble import Assembled, template_path, unescape
 from briefgen.bibliography import cited_keys, read_bibliography, subset
+from briefgen.draft_page import findings_page
 from briefgen.errors import RenderError
 from briefgen.files import Refused, decode_text, sha256, write_set
 from briefgen.inputs import Input, brief_inputs, input_digest, key_content
@@ -143,7 +144,10 @@ def render_typst(project: Project, assembled: Assembled, timestamp: int | None =
         args += ["--to", "typst-citations-smart", "--standalone"]
         args += ["--template", str(template_path(project, "brief.typst"))]
         args += [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
-        return run_pandoc(args, assembled.markdown, root, timestamp)
+        source = run_pandoc(args, assembled.markdown, root, timestamp)
+    if is_draft(assembled):  # the open findings on a last page (escaped: draft_page.py)
+        source += findings_page(assembled.findings).encode("utf-8")
+    return source
 
 
 def _format_filters(assembled: Assembled) -> tuple[str, ...]:
@@ -250,6 +254,7 @@ def build_key(project: Project, brief: Brief, assembled: Assembled) -> str:
     h = hashlib.sha256()
     inputs = brief_inputs(project, brief)
     h.update(hashlib.sha256(assembled.markdown.encode("utf-8")).digest())
+    h.update(json.dumps(assembled.findings).encode())  # a draft's findings page
     for item in inputs.files:
         h.update(f"{item.name}\0".encode())
         h.update(hashlib.sha256(key_content(project.root, item)).digest())
