@@ -75,6 +75,25 @@ function Span(el)
   return nil
 end
 
+-- figures.lua numbered figures and tables (briefgen-number); Typst writes "Figure 2:"
+-- before a caption itself, the DOCX and HTML get it here.
+local function numbered(kind)
+  return function(el)
+    local n = el.attributes["briefgen-number"]
+    if n == nil then return nil end
+    el.attributes["briefgen-number"] = nil
+    local blocks = el.caption.long
+    if not FORMAT:match("typst") and #blocks > 0 and blocks[1].content then
+      local label = pandoc.Inlines({ pandoc.Strong({ pandoc.Str(kind .. " " .. n .. ":") }),
+        pandoc.Space() })
+      label:extend(blocks[1].content)
+      blocks[1].content = label
+      el.caption.long = blocks
+    end
+    return el
+  end
+end
+
 return {
-  { Div = Div, Span = Span },
+  { Div = Div, Span = Span, Figure = numbered("Figure"), Table = numbered("Table") },
 }

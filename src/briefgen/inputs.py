@@ -67,6 +67,7 @@ TEMPLATES = (
     "outputs.lua",
     "audience.lua",
     "dated.lua",
+    "figures.lua",
     "brief.lua",
     "citations.lua",
     "brief.typst",

@@ -26,9 +26,9 @@ from briefgen.errors import RenderError
 from briefgen.files import Refused, decode_text, sha256, write_set
 from briefgen.inputs import Input, brief_inputs, input_digest, key_content
 from briefgen.memory import Memory
-from briefgen.model import Brief, Project
+from briefgen.model import SECTIONS_DIR, Brief, Project
 from briefgen.office import stamp_docx
-from briefgen.safety import image_files, sanitise_html
+from briefgen.safety import embed_images, image_files, sanitise_html
 from briefgen.scan import pandoc
 from briefgen.scan.pandoc import READER, pandoc_path
 
@@ -76,7 +76,8 @@ def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None 
 def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
     """pandoc's arguments for reading the assembled brief: audience.lua drops the blocks
     other audiences see (before citeproc, so the references list only what the brief
-    keeps), dated.lua takes the dated statements' markup away, then citeproc resolves the
+    keeps), dated.lua takes the dated statements' markup away, figures.lua numbers figures
+    and tables and reads image paths beside the sections, then citeproc resolves the
     citations against the brief's bibliography."""
     with tempfile.TemporaryDirectory(prefix="briefgen-") as tmp:
         root = project.root
@@ -88,6 +89,9 @@ def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
             str(template_path(project, "audience.lua")),
             "--lua-filter",
             str(template_path(project, "dated.lua")),
+            "--lua-filter",
+            str(template_path(project, "figures.lua")),
+            *_media(project, assembled, Path(tmp)),
             "--citeproc",
             "--bibliography",
             _brief_bibliography(project, assembled, Path(tmp)),
@@ -97,6 +101,19 @@ def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
             str(root),
             *_fixed_metadata(assembled),
         ]
+
+
+def _media(project: Project, assembled: Assembled, tmp: Path) -> list[str]:
+    """figures.lua's metadata: the sections' folder, and a listing of the image files a
+    brief may show (safety.image_files: ``<relative path>\t<absolute path>`` lines), to
+    read each image's path relative to its section, then to the project."""
+    args = [f"--metadata=briefgen-sections:{SECTIONS_DIR}"]
+    if "![" in assembled.markdown:  # no image without one
+        listing = tmp / "media"
+        media = image_files(project.root)
+        listing.write_text("".join(f"{rel}\t{path}\n" for rel, path in media.items()))
+        args.append(f"--metadata=briefgen-media:{listing}")
+    return args
 
 
 #: Metadata that decides what a brief shows and how it is marked. It is given on pandoc's
@@ -214,6 +231,7 @@ def render_office(
             "--output",
             "-",
         ]
+        media: dict[str, Path] = {}
         if "![" in assembled.markdown:  # no image without one
             listing = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "media"
             media = image_files(project.root)
@@ -225,7 +243,7 @@ def render_office(
             args += ["--reference-doc", str(template_path(project, "reference.docx"))]
         results = _unpack(run_pandoc(args, assembled.markdown, root, timestamp))
     if "html" in results:
-        results["html"] = sanitise_html(results["html"])
+        results["html"] = embed_images(sanitise_html(results["html"]), media)
     if "docx" in results:
         marking = str(assembled.metadata["marking"])
         title = unescape(str(assembled.metadata["title"]))
