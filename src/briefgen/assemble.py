@@ -152,9 +152,9 @@ def assemble(
             {
                 "id": section.id,
                 "anchor": f"sec-{section.id}",
-                "title": plain_text(section.title),
+                "title": plain_text(_marked_title(section)),
                 "summary": (section.summary or "").strip(),
-                "body": _prepare_body(section, marks),
+                "body": _portion(section, _prepare_body(section, marks)),
             }
         )
     summaries = [{"section": item, "summary": item["summary"]} for item in items if item["summary"]]
@@ -269,6 +269,26 @@ def plain_text(text: str) -> str:
 def unescape(markdown: str) -> str:
     """The text plain_text escaped: each backslash-escaped character as itself."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _marked(section: Section) -> bool:
+    return section.marking in MARKING_COLOURS and section.marking != "TLP:CLEAR"
+
+
+def _marked_title(section: Section) -> str:
+    """A section's title, with its marking after it when that is above TLP:CLEAR: so the
+    contents, the PDF's outline and the DOCX's navigation show the portion's marking."""
+    return f"{section.title} ({section.marking})" if _marked(section) else section.title
+
+
+def _portion(section: Section, body: str) -> str:
+    """A section marked above TLP:CLEAR as a portion (templates/brief.lua marks where it
+    starts): its body in a div that only briefgen writes (in a section, ``marking=`` off an
+    audience block is a markup error, so content cannot forge one)."""
+    if not _marked(section):
+        return body
+    fence = ":" * (3 + max((len(m) for m in re.findall(r"^:{3,}", body, re.M)), default=3))
+    return f'{fence} {{.briefgen-portion marking="{section.marking}"}}\n{body}\n\n{fence}'
 
 
 def _prepare_body(section: Section, marks: list[DraftMark]) -> str:
