@@ -182,3 +182,15 @@ def test_printed_marking_stays_in_the_margin_clear_of_the_text(
         assert body
         outside = [(y, t) for y, t in body if not MARGIN <= y <= height - MARGIN]
         assert not outside, f"page {number}: text in the margins: {outside[:3]}"
+
+
+def test_no_printed_page_ends_with_a_heading_or_label(printed: list[pypdf.PageObject]) -> None:
+    labels = {"Assessment", "Recommendation", "Note"}
+    for number, page in enumerate(printed, 1):
+        height = float(page.mediabox.height)
+        body = [(y, t) for y, t in placed(page) if MARGIN <= y <= height - MARGIN]
+        if not body:
+            continue
+        lowest = min(y for y, _ in body)
+        last_line = " ".join(t for y, t in body if abs(y - lowest) < 1)
+        assert last_line not in labels, f"page {number} ends with {last_line!r}"
