@@ -23,10 +23,19 @@ function Meta(meta)
   end
 end
 
+-- A kept block marked above TLP:CLEAR stays a div of its own, "briefgen-portion", so
+-- brief.lua can mark it where it starts (portion marking); any other kept block is
+-- unwrapped. The marking was checked by briefgen (audience-block findings).
+local function portion(el)
+  local marking = el.attributes["marking"]
+  if marking == nil or marking == "TLP:CLEAR" then return el.content end
+  return pandoc.Div(el.content, pandoc.Attr("", { "briefgen-portion" }, { marking = marking }))
+end
+
 function Div(el)
   if el.classes:includes("audience") then
     if audience and not admits(el) then return {} end
-    return el.content
+    return portion(el)
   end
   return nil
 end

@@ -48,7 +48,55 @@ local function labelled_div(el, kind)
   return el
 end
 
+-- Portion marking: a block or section marked above the brief's lowest marking (an
+-- audience block with marking=, a section whose front matter says so) carries a small tag
+-- in its TLP colours where it starts, and in the PDF a rule in that colour beside it.
+local TLP = { ["TLP:GREEN"] = "33FF00", ["TLP:AMBER"] = "FFC000",
+              ["TLP:AMBER+STRICT"] = "FFC000", ["TLP:RED"] = "FF2B2B" }
+
+local function portion_tag(marking, colour)
+  if FORMAT:match("typst") then
+    return pandoc.RawInline("typst", '#box(fill: black, inset: (x: 3pt, y: 1.5pt), radius: 1pt, '
+      .. 'text(font: "DejaVu Sans Mono", size: 7pt, weight: "bold", fill: rgb("#' .. colour
+      .. '"))[' .. marking:gsub("%+", "\\+") .. '])')
+  elseif FORMAT:match("docx") then
+    return pandoc.RawInline("openxml",
+      '<w:r><w:rPr><w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/><w:b/>'
+      .. '<w:color w:val="' .. colour .. '"/><w:sz w:val="16"/>'
+      .. '<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
+      .. '<w:t xml:space="preserve"> ' .. marking .. ' </w:t></w:r>')
+  end
+  local class = "portion-mark tlp-" .. marking:sub(5):lower():gsub("%+", "-")
+  return pandoc.Span({ pandoc.Str(marking) }, pandoc.Attr("", { class }))
+end
+
+local function portion(el)
+  local marking = el.attributes["marking"]
+  local colour = TLP[marking or ""]
+  if colour == nil then return el.content end -- not briefgen's: nothing to mark
+  local tag = pandoc.Div({ pandoc.Plain({ portion_tag(marking, colour) }) })
+  if FORMAT:match("typst") then
+    tag.attributes["typst:sticky"] = "true" -- never alone at the foot of a page
+  elseif FORMAT:match("docx") then
+    tag.attributes["custom-style"] = "Portion Marking" -- kept with the next paragraph
+  end
+  local content = pandoc.Blocks({ tag })
+  content:extend(el.content)
+  if FORMAT:match("typst") then
+    local block = pandoc.Div(content)
+    block.attributes["typst:stroke"] = '(left: 2pt + rgb("#' .. colour .. '"))'
+    block.attributes["typst:inset"] = "(left: 8pt)"
+    block.attributes["typst:width"] = "100%"
+    return block
+  elseif FORMAT:match("docx") then
+    return content
+  end
+  local class = "portion tlp-" .. marking:sub(5):lower():gsub("%+", "-")
+  return pandoc.Div(content, pandoc.Attr("", { class }))
+end
+
 function Div(el)
+  if el.classes:includes("briefgen-portion") then return portion(el) end
   local kind = kind_of(el)
   if kind then return labelled_div(el, kind) end
   return nil
@@ -75,6 +123,25 @@ function Span(el)
   return nil
 end
 
+-- figures.lua numbered figures and tables (briefgen-number); Typst writes "Figure 2:"
+-- before a caption itself, the DOCX and HTML get it here.
+local function numbered(kind)
+  return function(el)
+    local n = el.attributes["briefgen-number"]
+    if n == nil then return nil end
+    el.attributes["briefgen-number"] = nil
+    local blocks = el.caption.long
+    if not FORMAT:match("typst") and #blocks > 0 and blocks[1].content then
+      local label = pandoc.Inlines({ pandoc.Strong({ pandoc.Str(kind .. " " .. n .. ":") }),
+        pandoc.Space() })
+      label:extend(blocks[1].content)
+      blocks[1].content = label
+      el.caption.long = blocks
+    end
+    return el
+  end
+end
+
 return {
-  { Div = Div, Span = Span },
+  { Div = Div, Span = Span, Figure = numbered("Figure"), Table = numbered("Table") },
 }

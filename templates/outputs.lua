@@ -104,6 +104,82 @@ local function split_lines(text)
   return out
 end
 
+local function xml_escape(text)
+  return (text:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
+end
+
+local function inlines_of(value)
+  if value == nil then return nil end
+  if pandoc.utils.type(value) == "Inlines" then return value end
+  local text = pandoc.utils.stringify(value)
+  if text:match("^%s*$") then return nil end
+  return pandoc.Inlines(text)
+end
+
+-- The marking as the header's badge: its TLP colour on black, as the reader sees it
+-- (marking-label: the audience's marking_label, else the marking). The colour is checked to be
+-- six hex digits and the marking is escaped, though briefgen sets both (--metadata).
+local function marking_run(meta)
+  local colour = pandoc.utils.stringify(meta["marking-fg"] or "")
+  if not colour:match("^%x%x%x%x%x%x$") then error("briefgen: bad marking colour " .. colour) end
+  return pandoc.RawInline("openxml",
+    '<w:r><w:rPr><w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/><w:b/>'
+    .. '<w:color w:val="' .. colour .. '"/><w:sz w:val="18"/>'
+    .. '<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
+    .. '<w:t xml:space="preserve"> '
+    .. xml_escape(pandoc.utils.stringify(meta["marking-label"] or meta.marking or ""))
+    .. ' </w:t></w:r>')
+end
+
+local PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+-- Word's contents field, marked dirty; briefgen's settings.xml asks Word to update fields
+-- on opening (render.py), so Word fills it in. LibreOffice needs Tools > Update.
+local TOC = '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+  .. '<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>'
+  .. '<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p>'
+  .. '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/>'
+  .. '<w:instrText xml:space="preserve">TOC \\o "1-1" \\h \\z \\u</w:instrText>'
+  .. '<w:fldChar w:fldCharType="separate"/><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+  .. '</w:sdtContent></w:sdt>'
+
+-- The DOCX's title block, as the PDF's title page has it: the organisation, the title and
+-- subtitle, then "Prepared for", "Date" and "Marking"; for a paper the contents follow, each
+-- on a page of its own. pandoc would write the title and date itself, then its contents, with
+-- no room for the rest between them: so they are taken out of the metadata and written here.
+local function docx_front(doc, toc)
+  local meta = doc.meta
+  local blocks = {}
+  local function styled(style, inlines)
+    if inlines == nil then return end
+    table.insert(blocks, pandoc.Div({ pandoc.Para(inlines) }, { ["custom-style"] = style }))
+  end
+  local function line(label, inlines)
+    if inlines == nil then return end
+    local content = pandoc.Inlines({ pandoc.Strong(label), pandoc.Space() })
+    content:extend(inlines)
+    styled("Front Matter", content)
+  end
+  styled("Organisation", inlines_of(meta.organisation))
+  styled("Title", inlines_of(meta.title))
+  styled("Subtitle", inlines_of(meta.subtitle))
+  line("Prepared for:", inlines_of(meta["audience-label"]))
+  line("Date:", inlines_of(meta.date))
+  line("Marking:", pandoc.Inlines({ marking_run(meta) }))
+  if toc then
+    table.insert(blocks, pandoc.RawBlock("openxml", PAGE_BREAK))
+    table.insert(blocks, pandoc.RawBlock("openxml", TOC))
+    table.insert(blocks, pandoc.RawBlock("openxml", PAGE_BREAK))
+  end
+  -- (pandoc's own contents follow the metadata's toc too)
+  meta.title, meta.subtitle, meta.date, meta.toc = nil, nil, nil, nil
+  doc.meta = meta
+  local body = pandoc.Blocks(blocks)
+  body:extend(doc.blocks)
+  doc.blocks = body
+  return doc
+end
+
 function ByteStringWriter(doc, opts)
   local filters = split_lines(variable(opts, "briefgen-filters"))
   local toc = variable(opts, "briefgen-toc") == "1"
@@ -125,12 +201,17 @@ function ByteStringWriter(doc, opts)
       variables = opts.variables,
     }
     if format == "html" then
+      -- one <h1>, the title (the template's): the brief's headings go one level down
+      copy = copy:walk({ Header = function(h) h.level = h.level + 1; return h end })
+      options.toc_depth = 2
       local path = variable(opts, "briefgen-html")
       options.template = pandoc.template.compile(read_file(path), path)
       options.section_divs = true
       options.number_sections = numbered
     else
       options.number_sections = numbered
+      options.table_of_contents = false -- docx_front writes it, after the title block
+      copy = docx_front(copy, toc)
     end
     local output = pandoc.write(copy, name, pandoc.WriterOptions(options))
     table.insert(parts, format .. " " .. #output .. "\n" .. output)

@@ -307,7 +307,7 @@ def test_an_image_added_after_a_check_is_seen_by_the_next(
     image.write_bytes(png(1))
     assert invoke(check).exit_code == 0
     assert len(runs) == 2
-    image.write_bytes(png(2))  # the check never reads an image's bytes
+    image.write_bytes(png(2))  # another PNG: the check reads only that it is one
     assert invoke(check).exit_code == 0
     assert len(runs) == 2
 

@@ -70,6 +70,19 @@ def test_html_banner_shows_the_escaped_label_and_meta_keeps_the_tlp_marking(buil
     assert f"<dd>{shown}</dd>" in html
     assert '<meta name="classification" content="TLP:CLEAR" />' in html
     assert "<i>x</i>" not in html
+    # printed page margins come from a style sheet: a label holding more than letters,
+    # digits and spaces never reaches it; the TLP marking stands there instead
+    assert html.count('content: "TLP:CLEAR";') == 2
+
+
+def test_a_plain_label_is_printed_in_the_page_margins() -> None:
+    from briefgen.assemble import _css_label
+
+    assert _css_label("Public", "TLP:CLEAR") == "Public"
+    assert _css_label("Official Sensitive", "TLP:AMBER") == "Official Sensitive"
+    for hostile in ('Public"; } body { display: none', "Pub\\lic", "a/*", "x_y"):
+        assert _css_label(hostile, "TLP:GREEN") == "TLP:GREEN"
+    assert _css_label(None, "TLP:RED") == "TLP:RED"
 
 
 def test_manifest_keeps_the_tlp_marking(built: Path) -> None:

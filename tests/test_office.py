@@ -122,6 +122,8 @@ def test_libreoffice_renders_title_marking_and_references(converted: Converted, 
         assert len(pages) > len(converted.pages["ministers"]), f"{brief}: no longer than ministers"
 
     assert words(titles[0]) in words(" ".join(pages[0])), "title missing from page 1"
+    front = words(" ".join(pages[0]))  # the title block, as on the PDF's title page
+    assert "Prepared for:" in front and "Date:" in front and f"Marking: {marking}" in front
     for number, lines in enumerate(pages, 1):
         assert marking in lines[0], f"page {number}: no {marking} in the header"
         assert re.search(rf"{marking}\s+Page {number}\b", lines[-1]), (

@@ -4,7 +4,8 @@ Run by developers when the DOCX look changes (python-docx is a test extra):
 
     python tools/make_reference_docx.py
 
-It adds the paragraph styles the filter uses (Assessment, Recommendation, Aside), the
+It adds the paragraph styles the filters use (Assessment, Recommendation, Aside; the title
+block's Organisation and Front Matter; Portion Marking), the
 character style Uncited, heading colours, and a header and footer holding the placeholder
 BRIEFGEN-MARKING, which render.py replaces with each brief's marking in its TLP colours.
 """
@@ -50,10 +51,17 @@ def boxed(style, fill: str, border: str) -> None:
     ppr.append(shd)
 
 
-def page_field(paragraph, instr: str) -> None:
-    run = paragraph.add_run()
-    run.font.size = Pt(8)
-    for kind, text in (("begin", None), (None, instr), ("end", None)):
+def page_field(paragraph, instr: str, size: Pt) -> None:
+    """A field in its five runs (begin, instruction, separate, a result, end), each at
+    ``size``: an office suite draws the result in the runs' size, so "Page" and "1 of 8"
+    are the same size (issue #19)."""
+    parts = (("begin", None), (None, instr), ("separate", None), ("text", "1"), ("end", None))
+    for kind, text in parts:
+        run = paragraph.add_run()
+        run.font.size = size
+        if kind == "text":
+            run.text = text
+            continue
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
@@ -62,6 +70,26 @@ def page_field(paragraph, instr: str) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._r.append(el)
+
+
+def front_styles(styles, base) -> None:
+    """The title block's styles (outputs.lua): the organisation above the title, and the
+    "Prepared for", "Date" and "Marking" lines under it, as on the PDF's title page."""
+    organisation = styles.add_style("Organisation", WD_STYLE_TYPE.PARAGRAPH)
+    organisation.base_style = base
+    organisation.font.bold = True
+    organisation.font.all_caps = True
+    organisation.font.size = Pt(10)
+    organisation.font.color.rgb = RGBColor(0x50, 0x50, 0x50)
+    organisation.paragraph_format.space_after = Pt(6)
+    meta = styles.add_style("Front Matter", WD_STYLE_TYPE.PARAGRAPH)
+    meta.base_style = base
+    meta.paragraph_format.space_before = Pt(0)
+    meta.paragraph_format.space_after = Pt(4)
+    tag = styles.add_style("Portion Marking", WD_STYLE_TYPE.PARAGRAPH)
+    tag.base_style = base
+    tag.paragraph_format.keep_with_next = True
+    tag.paragraph_format.space_after = Pt(2)
 
 
 def main() -> int:
@@ -77,6 +105,7 @@ def main() -> int:
         style.base_style = base
         style.paragraph_format.left_indent = Cm(0.3)
         boxed(style, fill, border)
+    front_styles(styles, base)
     uncited = styles.add_style("Uncited", WD_STYLE_TYPE.CHARACTER)
     rpr = uncited.element.get_or_add_rPr()
     shd = OxmlElement("w:shd")
@@ -87,8 +116,9 @@ def main() -> int:
         name = f"Heading {level}"
         if name in [s.name for s in styles]:
             styles[name].font.color.rgb = NAVY
-    for name in ("Title",):
+    for name in ("Title", "Subtitle"):  # left-aligned, as on the PDF's title page
         styles[name].font.color.rgb = NAVY
+        styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -98,15 +128,20 @@ def main() -> int:
     run = header.add_run("BRIEFGEN-MARKING")
     run.bold = True
     run.font.size = Pt(9)
+    names = [s.name for s in styles]
+    footer_style = styles["Footer"] if "Footer" in names else styles.add_style(
+        "Footer", WD_STYLE_TYPE.PARAGRAPH
+    )
+    footer_style.font.size = Pt(8)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = footer.add_run("BRIEFGEN-MARKING")
     run.bold = True
     run.font.size = Pt(9)
     footer.add_run("    Page ").font.size = Pt(8)
-    page_field(footer, "PAGE")
+    page_field(footer, "PAGE", Pt(8))
     footer.add_run(" of ").font.size = Pt(8)
-    page_field(footer, "NUMPAGES")
+    page_field(footer, "NUMPAGES", Pt(8))
     doc.save(OUT)
     print(f"wrote {OUT}")
     return 0

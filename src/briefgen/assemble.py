@@ -118,6 +118,8 @@ class Assembled:
     metadata: dict[str, object]
     look: str  # "paper" or "ministerial"
     timestamp: int = 0  # the outputs' creation time: SOURCE_DATE_EPOCH or the date's midnight
+    #: a draft's open findings (rule, file:line, message): its PDF lists them on a last page
+    findings: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,9 @@ def assemble(
             {
                 "id": section.id,
                 "anchor": f"sec-{section.id}",
-                "title": plain_text(section.title),
+                "title": plain_text(_marked_title(section)),
                 "summary": (section.summary or "").strip(),
-                "body": _prepare_body(section, marks),
+                "body": _portion(section, _prepare_body(section, marks)),
             }
         )
     summaries = [{"section": item, "summary": item["summary"]} for item in items if item["summary"]]
@@ -202,6 +204,7 @@ def _metadata(
         "marking": marking,
         "marking-fg": MARKING_COLOURS[marking],
         "marking-label": plain_text(audience.marking_label or marking),  # what the reader sees
+        "marking-label-css": _css_label(audience.marking_label, marking),
         "look": look,
         "lang": config.lang,
         "region": config.lang.split("-")[-1] if "-" in config.lang else "GB",
@@ -252,6 +255,15 @@ def footer_titles(title: str) -> list[str]:
 _MARKUP_CHARS_RE = re.compile(r"([\\`*_{}\[\]()<>#+!|~^@$=&])")
 
 
+def _css_label(label: str | None, marking: str) -> str:
+    """The marking_label for the HTML's printed page margins, which a CSS string carries:
+    the label when it is letters, digits and spaces only, else the TLP marking (nothing
+    from content is ever written into a style sheet but those characters)."""
+    if label is not None and re.fullmatch(r"[^\W_]+(?: [^\W_]+)*", label):
+        return label
+    return marking
+
+
 def plain_text(text: str) -> str:
     """A front-matter text field (a title, a label) as Markdown that reads back as exactly
     that text on one line: line breaks become spaces and markup characters are escaped, so
@@ -263,6 +275,31 @@ def plain_text(text: str) -> str:
     elif escaped[:1] in ("-", ":"):  # a bullet list, a definition
         escaped = "\\" + escaped
     return escaped
+
+
+def unescape(markdown: str) -> str:
+    """The text plain_text escaped: each backslash-escaped character as itself."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _marked(section: Section) -> bool:
+    return section.marking in MARKING_COLOURS and section.marking != "TLP:CLEAR"
+
+
+def _marked_title(section: Section) -> str:
+    """A section's title, with its marking after it when that is above TLP:CLEAR: so the
+    contents, the PDF's outline and the DOCX's navigation show the portion's marking."""
+    return f"{section.title} ({section.marking})" if _marked(section) else section.title
+
+
+def _portion(section: Section, body: str) -> str:
+    """A section marked above TLP:CLEAR as a portion (templates/brief.lua marks where it
+    starts): its body in a div that only briefgen writes (in a section, ``marking=`` off an
+    audience block is a markup error, so content cannot forge one)."""
+    if not _marked(section):
+        return body
+    fence = ":" * (3 + max((len(m) for m in re.findall(r"^:{3,}", body, re.M)), default=3))
+    return f'{fence} {{.briefgen-portion marking="{section.marking}"}}\n{body}\n\n{fence}'
 
 
 def _prepare_body(section: Section, marks: list[DraftMark]) -> str:

@@ -10,13 +10,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from briefgen.assemble import Assembled, DraftMark, assemble
 from briefgen.brief_findings import marking_sources
 from briefgen.check import CheckResult, check
+from briefgen.draft_page import DraftFinding, brief_findings
 from briefgen.errors import RenderError
 from briefgen.files import ensure_writable, from_cwd, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
@@ -236,6 +237,8 @@ class _Build:
         else:  # a draft, or the marking was not the expected one
             marks = _draft_marks(project, brief, result.scans) if self.draft else None
             assembled = assemble(project, brief, stats.marking, marks, self.epoch)
+            if self.draft:
+                assembled = replace(assembled, findings=_open_findings(project, brief, result))
             key, future = build_key(project, brief, assembled), None
         if not self.force and self._up_to_date(brief, key, self.draft):
             return name, None, f"{name}: up to date"
@@ -296,6 +299,13 @@ def brief_claims(brief: Brief, scans: dict[str, FileScan], known: frozenset[str]
             cited += any(k in known for k in s.keys)
             uncited += not s.keys
     return {"claims": claims, "cited": cited, "uncited": uncited}
+
+
+def _open_findings(project: Project, brief: Brief, result: CheckResult) -> tuple[DraftFinding, ...]:
+    """What a draft's last page lists: the findings in the brief's file and its sections."""
+    files = [f"{BRIEFS_DIR}/{brief.name}.yaml"]
+    files += [project.sections[sid].rel for sid in brief.sections if sid in project.sections]
+    return brief_findings(result.findings, files)
 
 
 def _draft_marks(

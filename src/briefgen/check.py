@@ -13,6 +13,7 @@ from briefgen.bibliography import Bibliography, project_bibliography
 from briefgen.brief_findings import BriefStats, brief_findings, grades
 from briefgen.characters import invisible_findings, key_characters
 from briefgen.dated import dated_findings
+from briefgen.figures import cross_reference_findings
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.links import link_definition_findings
 from briefgen.markup import markup_findings
@@ -175,6 +176,7 @@ def _content_findings(
         findings.extend(_section_findings(project, section, scan, bib.keys, audiences))
         used.update(c.key for c in scan.citations)
     findings.extend(link_definition_findings(sections))
+    findings.extend(cross_reference_findings(project, sections, scans))
     if not bib.readable:  # every key would look unknown: the bib-file finding says why
         findings = [f for f in findings if f.rule != "unknown-key"]
     return findings, used

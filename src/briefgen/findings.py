@@ -23,6 +23,10 @@ RULES: dict[str, tuple[Severity, str]] = {
         "audience attributes without .audience, a fence never closed or read as text.",
     ),
     "unknown-key": ("error", "A citation names a key that is not in the bibliography."),
+    "cross-reference": (
+        "error",
+        "A @fig-id or @tbl-id names no figure or table in the project's sections.",
+    ),
     "bib-parse-error": ("error", "A bibliography entry cannot be read."),
     "bib-file": (
         "error",

@@ -67,6 +67,7 @@ TEMPLATES = (
     "outputs.lua",
     "audience.lua",
     "dated.lua",
+    "figures.lua",
     "brief.lua",
     "citations.lua",
     "brief.typst",
@@ -281,8 +282,9 @@ def check_inputs(root: Path, config: Config) -> CheckInputs:
     every file in briefs/ and briefs/sections/ (with the folders' listings, so an added,
     removed or renamed file is a change); while briefgen.yaml does not opt in to it, the
     files directly in templates/ (the check warns when they would change a build); and
-    which image files the project holds (a section may show only an image that exists:
-    their names count, not their bytes, which the check never reads)."""
+    which image files the project holds (a section may show only an image that exists and
+    can be shown: their names count, and whether each can (safety.image_defect reads its
+    first bytes), not their content)."""
     from briefgen.safety import image_files
 
     files = _common(root, config)

@@ -9,29 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
-import re
 import subprocess
 import tempfile
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
-from briefgen.assemble import Assembled, shown_marking, template_path
+from briefgen.assemble import Assembled, shown_marking, template_path, unescape
 from briefgen.bibliography import cited_keys, read_bibliography, subset
+from briefgen.draft_page import findings_page
 from briefgen.errors import RenderError
 from briefgen.files import Refused, decode_text, sha256, write_set
 from briefgen.inputs import Input, brief_inputs, input_digest, key_content
 from briefgen.memory import Memory
-from briefgen.model import Brief, Project
-from briefgen.rules.markings import MARKING_COLOURS
-from briefgen.safety import image_files, sanitise_html
+from briefgen.model import SECTIONS_DIR, Brief, Project
+from briefgen.office import stamp_docx
+from briefgen.safety import embed_images, image_files, sanitise_html
 from briefgen.scan import pandoc
 from briefgen.scan.pandoc import READER, pandoc_path
 
@@ -79,7 +76,8 @@ def run_pandoc(args: Sequence[str], text: str, cwd: Path, timestamp: int | None 
 def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
     """pandoc's arguments for reading the assembled brief: audience.lua drops the blocks
     other audiences see (before citeproc, so the references list only what the brief
-    keeps), dated.lua takes the dated statements' markup away, then citeproc resolves the
+    keeps), dated.lua takes the dated statements' markup away, figures.lua numbers figures
+    and tables and reads image paths beside the sections, then citeproc resolves the
     citations against the brief's bibliography."""
     with tempfile.TemporaryDirectory(prefix="briefgen-") as tmp:
         root = project.root
@@ -91,6 +89,9 @@ def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
             str(template_path(project, "audience.lua")),
             "--lua-filter",
             str(template_path(project, "dated.lua")),
+            "--lua-filter",
+            str(template_path(project, "figures.lua")),
+            *_media(project, assembled, Path(tmp)),
             "--citeproc",
             "--bibliography",
             _brief_bibliography(project, assembled, Path(tmp)),
@@ -100,6 +101,19 @@ def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
             str(root),
             *_fixed_metadata(assembled),
         ]
+
+
+def _media(project: Project, assembled: Assembled, tmp: Path) -> list[str]:
+    """figures.lua's metadata: the sections' folder, and a listing of the image files a
+    brief may show (safety.image_files: ``<relative path>\t<absolute path>`` lines), to
+    read each image's path relative to its section, then to the project."""
+    args = [f"--metadata=briefgen-sections:{SECTIONS_DIR}"]
+    if "![" in assembled.markdown:  # no image without one
+        listing = tmp / "media"
+        media = image_files(project.root)
+        listing.write_text("".join(f"{rel}\t{path}\n" for rel, path in media.items()))
+        args.append(f"--metadata=briefgen-media:{listing}")
+    return args
 
 
 #: Metadata that decides what a brief shows and how it is marked. It is given on pandoc's
@@ -147,7 +161,10 @@ def render_typst(project: Project, assembled: Assembled, timestamp: int | None =
         args += ["--to", "typst-citations-smart", "--standalone"]
         args += ["--template", str(template_path(project, "brief.typst"))]
         args += [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
-        return run_pandoc(args, assembled.markdown, root, timestamp)
+        source = run_pandoc(args, assembled.markdown, root, timestamp)
+    if is_draft(assembled):  # the open findings on a last page (escaped: draft_page.py)
+        source += findings_page(assembled.findings).encode("utf-8")
+    return source
 
 
 def _format_filters(assembled: Assembled) -> tuple[str, ...]:
@@ -214,6 +231,7 @@ def render_office(
             "--output",
             "-",
         ]
+        media: dict[str, Path] = {}
         if "![" in assembled.markdown:  # no image without one
             listing = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "media"
             media = image_files(project.root)
@@ -225,52 +243,13 @@ def render_office(
             args += ["--reference-doc", str(template_path(project, "reference.docx"))]
         results = _unpack(run_pandoc(args, assembled.markdown, root, timestamp))
     if "html" in results:
-        results["html"] = sanitise_html(results["html"])
+        results["html"] = embed_images(sanitise_html(results["html"]), media)
     if "docx" in results:
         marking = str(assembled.metadata["marking"])
+        title = unescape(str(assembled.metadata["title"]))
         draft, label = is_draft(assembled), shown_marking(assembled)
-        results["docx"] = stamp_docx(results["docx"], marking, draft=draft, label=label)
+        results["docx"] = stamp_docx(results["docx"], marking, title, draft=draft, label=label)
     return results
-
-
-_MARKING_RUN = re.compile(r"<w:r>(?:(?!</w:r>).)*?BRIEFGEN-MARKING</w:t></w:r>", re.S)
-
-
-_PATH_PROPERTY = re.compile(
-    r'<property [^>]*name="(?:bibliography|csl)">(?:(?!</property>).)*</property>', re.S
-)
-
-
-def stamp_docx(data: bytes, marking: str, draft: bool = False, label: str | None = None) -> bytes:
-    """Put the marking, in its TLP colours, into the header and footer placeholders
-    (showing ``label``, the audience's marking_label, when given)."""
-    colour = MARKING_COLOURS[marking]
-    shown = escape(label or marking, quote=False)
-    run = (
-        '<w:r><w:rPr><w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/>'
-        f'<w:b/><w:color w:val="{colour}"/><w:sz w:val="18"/>'
-        '<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
-        f'<w:t xml:space="preserve"> {shown} </w:t></w:r>'
-    )
-    if draft:
-        run = (
-            '<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="18"/></w:rPr>'
-            '<w:t xml:space="preserve">DRAFT — NOT FOR CIRCULATION   </w:t></w:r>' + run
-        )
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if re.fullmatch(r"word/(header|footer)\d*\.xml", info.filename):
-                text = content.decode("utf-8")
-                content = _MARKING_RUN.sub(lambda _: run, text).encode("utf-8")
-            elif info.filename == "docProps/custom.xml":
-                # pandoc copies metadata into custom properties, machine paths included
-                text = _PATH_PROPERTY.sub("", content.decode("utf-8"))
-                content = text.encode("utf-8")
-            target.writestr(info, content, compress_type=info.compress_type)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- build
@@ -293,6 +272,7 @@ def build_key(project: Project, brief: Brief, assembled: Assembled) -> str:
     h = hashlib.sha256()
     inputs = brief_inputs(project, brief)
     h.update(hashlib.sha256(assembled.markdown.encode("utf-8")).digest())
+    h.update(json.dumps(assembled.findings).encode())  # a draft's findings page
     for item in inputs.files:
         h.update(f"{item.name}\0".encode())
         h.update(hashlib.sha256(key_content(project.root, item)).digest())

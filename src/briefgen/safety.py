@@ -12,6 +12,7 @@ attribute such as ``typst:text:fill`` or ``custom-style``. Anything else is a
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import stat
 from pathlib import Path
@@ -35,10 +36,12 @@ _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
 def unsafe_findings(rel: str, scan: FileScan, root: Path | None = None) -> list[Finding]:
     out: list[Finding] = []
     for target in scan.targets:
+        if target.element == "crossref":  # figures.py
+            continue
         problem = (
             link_problem(target.url)
             if target.element == "link"
-            else image_problem(target.url, root)
+            else image_problem(target.url, root, posixpath.dirname(rel))
         )
         if problem:
             out.append(
@@ -120,9 +123,10 @@ _IMAGE_COUNT_LIMIT = 10_000
 
 def image_files(root: Path) -> dict[str, Path]:
     """The image files a brief may show: by path relative to the project, each a regular
-    file inside the project (links resolved) with an image extension and of at most
-    IMAGE_LIMIT bytes. Hidden directories (.git, the cache) are not searched. The DOCX and
-    HTML writer reads these and nothing else (templates/outputs.lua)."""
+    file inside the project (links resolved) with an image extension, of at most
+    IMAGE_LIMIT bytes, readable, and whose first bytes are of its kind (image_defect).
+    Hidden directories (.git, the cache) are not searched. The DOCX and HTML writer reads
+    these and nothing else (templates/outputs.lua)."""
     found: dict[str, Path] = {}
     base = root.resolve()
     for dirpath, dirnames, filenames in os.walk(base):
@@ -134,42 +138,118 @@ def image_files(root: Path) -> dict[str, Path]:
             rel = path.relative_to(base).as_posix()
             if "\t" in rel or "\n" in rel or not inside(base, path):
                 continue
-            try:
-                status = path.stat()
-            except OSError:
-                continue
-            if stat.S_ISREG(status.st_mode) and status.st_size <= IMAGE_LIMIT:
+            if image_defect(path) is None:
                 found[rel] = path.resolve()
             if len(found) >= _IMAGE_COUNT_LIMIT:
                 return found
     return found
 
 
-def image_problem(src: str, root: Path | None = None) -> str | None:
-    """Why an image path is refused, or None. With the project's ``root``, an image that is
-    a link to a file outside the project is refused too."""
+#: The first bytes of each kind of image (an SVG is XML text).
+_SIGNATURES = {
+    "png": (b"\x89PNG",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+}
+
+
+def image_defect(path: Path) -> str | None:
+    """Why an image file in the project cannot be shown, or None: not a regular file,
+    larger than IMAGE_LIMIT, unreadable, or bytes that are not of the kind its name says
+    (a .png that is no PNG: typst would refuse the whole PDF)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return "is not a file in the project"
+    if not stat.S_ISREG(status.st_mode):
+        return "is not a file in the project"
+    if status.st_size > IMAGE_LIMIT:
+        return f"is larger than {IMAGE_LIMIT // 2**20} MB, more than briefgen embeds"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    kind = path.name.rpartition(".")[2].lower()
+    if kind == "webp":
+        good = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    elif kind == "svg":
+        good = b"<svg" in head or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml")
+    else:
+        good = head.startswith(_SIGNATURES[kind])
+    return None if good else f"is not a {kind.upper()} image: its bytes are of another kind"
+
+
+def image_readings(src: str, base: str) -> list[str]:
+    """The project-relative paths an image path may name, in the order tried: relative to
+    the folder of the section that shows it (``base``), then to the project."""
     plain = _INVISIBLE_RE.sub("", src)
-    if _SCHEME_RE.match(plain) or plain.startswith(("/", "\\")) or "\\" in plain:
-        return (
-            f"image '{src[:60]}' is not allowed in sections: give the path of an image file "
-            "inside the project, relative to it (images/figure.png)"
-        )
-    if normpath(plain).startswith("..") or (
-        root is not None and os.path.lexists(root / plain) and not inside(root, root / plain)
-    ):
-        return (
-            f"image '{src[:60]}' is outside the project: keep images inside it and give "
-            "their path relative to it (images/figure.png)"
-        )
+    readings = [normpath(f"{base}/{plain}")] if base else []
+    if normpath(plain) not in readings:
+        readings.append(normpath(plain))
+    return readings
+
+
+def _inside_reading(root: Path, reading: str) -> bool:
+    return not reading.startswith("..") and (
+        not os.path.lexists(root / reading) or inside(root, root / reading)
+    )
+
+
+def _present(root: Path | None, readings: list[str]) -> list[str]:
+    """The readings that name something inside the project."""
+    if root is None:
+        return []
+    return [r for r in readings if _inside_reading(root, r) and (root / r).exists()]
+
+
+def _leaves(root: Path | None, readings: list[str]) -> bool:
+    """Whether a reading leaves the project (``..``, or a link to outside)."""
+    if root is None:
+        return any(r.startswith("..") for r in readings)
+    return not all(_inside_reading(root, r) for r in readings)
+
+
+def _not_an_image(src: str, plain: str) -> str | None:
     extension = plain.rpartition("/")[2].rpartition(".")[2].lower()
     if "." not in plain.rpartition("/")[2] or extension not in IMAGE_EXTENSIONS:
         return (
             f"image '{src[:60]}' is not an image file: an image is a "
             f"{', '.join('.' + e for e in sorted(IMAGE_EXTENSIONS))} file inside the project"
         )
-    if root is not None and not (root / plain).is_file():
-        return f"image '{src[:60]}' is not a file in the project: check the path"
     return None
+
+
+def image_problem(src: str, root: Path | None = None, base: str = "") -> str | None:
+    """Why an image path is refused, or None. The path is read relative to the section's
+    folder ``base`` first, then to the project. With the project's ``root``, the image must
+    be a file there that can be shown (image_defect); a reading that leaves the project
+    (``..``, a link to a file outside) is refused unless another names such a file."""
+    plain = _INVISIBLE_RE.sub("", src)
+    if _SCHEME_RE.match(plain) or plain.startswith(("/", "\\")) or "\\" in plain:
+        return (
+            f"image '{src[:60]}' is not allowed in sections: give the path of an image file "
+            "inside the project, relative to it (images/figure.png)"
+        )
+    readings = image_readings(src, base)
+    present = _present(root, readings)
+    if not present and _leaves(root, readings):
+        return (
+            f"image '{src[:60]}' is outside the project: keep images inside it and give "
+            "their path relative to it (images/figure.png)"
+        )
+    kind = _not_an_image(src, plain)
+    if kind is not None or root is None:
+        return kind
+    if not present:
+        where = f"in {base}/ beside the section, then " if base else ""
+        return (
+            f"image '{src[:60]}' is not a file in the project: check the path "
+            f"(looked for it {where}in the project's folder)"
+        )
+    defect = image_defect(root / present[0])
+    return f"image '{src[:60]}' {defect}" if defect else None
 
 
 # --------------------------------------------------------------------------- HTML output
@@ -212,3 +292,29 @@ def sanitise_html(document: bytes) -> bytes:
         filter_style_properties={"width", "height", "text-align", "vertical-align"},
     )
     return document[: match.start(2)] + body.encode("utf-8") + document[match.end(2) :]
+
+
+_IMG_SRC_RE = re.compile(rb'(<img\b[^>]*?\ssrc=")([^"]*)(")')
+_MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+         "svg": "image/svg+xml", "webp": "image/webp"}
+
+
+def embed_images(document: bytes, media: dict[str, Path]) -> bytes:
+    """The sanitised HTML with each image put inside it as a ``data:`` URI, so the file
+    can be mailed on its own (Quarto's embed-resources). Only a ``src`` that names one of
+    ``media`` (image_files: checked files inside the project) is replaced, with bytes
+    briefgen reads and encodes itself; after the sanitiser, so content never writes a
+    ``data:`` URI of its own (an SVG shown through ``<img>`` runs no script)."""
+    import base64
+    import html
+
+    def inline(match: re.Match[bytes]) -> bytes:
+        rel = html.unescape(match.group(2).decode("utf-8"))
+        path = media.get(rel)
+        if path is None:
+            return match.group(0)
+        kind = _MIME[rel.rpartition(".")[2].lower()]
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return match.group(1) + f"data:{kind};base64,{data}".encode("ascii") + match.group(3)
+
+    return _IMG_SRC_RE.sub(inline, document) if media else document

@@ -8,6 +8,7 @@ when briefgen.yaml opts in, never for a build the check refuses, and Jinja runs 
 
 from __future__ import annotations
 
+import base64
 import shutil
 import struct
 import zipfile
@@ -75,7 +76,9 @@ def test_an_image_inside_the_project_reaches_every_format(project: Copy) -> None
     with zipfile.ZipFile(root / "build/note.docx") as docx:
         media = [n for n in docx.namelist() if n.startswith("word/media/")]
         assert [docx.read(n) for n in media] == [png()]
-    assert '<img src="images/chart.png"' in (root / "build/note.html").read_text("utf-8")
+    # the HTML holds the image itself (a data: URI), so it can be mailed on its own
+    embedded = "data:image/png;base64," + base64.b64encode(png()).decode("ascii")
+    assert f'<img src="{embedded}"' in (root / "build/note.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,16 @@ class Flattener:
     def cite(self, citations: list[Json], flat: Flat) -> None:
         """A citation's anchor. An author-in-text citation (``@key says``) stands in the
         sentence as ``@key``, which is no prose; a bracketed one stands as a space."""
-        keys = tuple(c["citationId"] for c in citations)
+        keys = tuple(c["citationId"] for c in citations if not is_cross_reference(c["citationId"]))
+        for c in citations:
+            if is_cross_reference(c["citationId"]):  # checked against the figures' ids
+                self.places.target("crossref", "@" + c["citationId"], ["", [], []])
+        if not keys:  # @fig-id, @tbl-id: rendered "Figure 2", cites nothing
+            flat.add("")
+            start = flat.length
+            flat.add("@" + citations[0]["citationId"])
+            flat.inert.append((start, flat.length))
+            return
         if any(c["citationMode"]["t"] == "AuthorInText" for c in citations):
             flat.add("")
             start = flat.length
@@ -171,6 +180,15 @@ class Flattener:
         else:
             flat.space()
             flat.anchors.append(Anchor(flat.length + (1 if flat.length else 0), keys, "cite"))
+
+
+#: Quarto's cross-reference prefixes: ``@fig-id`` and ``@tbl-id`` name a figure or table of
+#: the brief (templates/figures.lua numbers them), never a bibliography entry.
+CROSS_REFERENCE_PREFIXES = ("fig-", "tbl-")
+
+
+def is_cross_reference(key: str) -> bool:
+    return key.startswith(CROSS_REFERENCE_PREFIXES)
 
 
 def _pairs(kvs: list[list[str]]) -> tuple[tuple[str, str], ...]:
