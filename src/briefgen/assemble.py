@@ -28,6 +28,7 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # In a source checkout (editable install) the templates live at the top of the repository.
 SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
+
 def default_templates() -> Path:
     return PACKAGE_TEMPLATES if PACKAGE_TEMPLATES.is_dir() else SOURCE_TEMPLATES
 

@@ -32,7 +32,7 @@ from briefgen.scan.locate import WORD_RE, Locator
 #: The errors a draft builds past (that is what drafts are for: showing unsourced prose to
 #: reviewers). Every other error refuses a draft too: what a brief includes, for whom and
 #: under which marking must be known and allowed, whatever kind of build it is.
-DRAFT_BUILDS_PAST = frozenset({"uncited-claim", "unknown-key"})
+DRAFT_BUILDS_PAST = frozenset({"uncited-claim", "unknown-key", "unsupported-figure"})
 
 
 def refusing(findings: Iterable[Finding], draft: bool) -> list[Finding]:
@@ -251,9 +251,7 @@ class _Build:
         return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
 
     def _up_to_date(self, brief: Brief, key: str, draft: bool) -> bool:
-        return up_to_date(
-            self.project, self.outdir, brief, key, self.formats, draft, self.memory
-        )
+        return up_to_date(self.project, self.outdir, brief, key, self.formats, draft, self.memory)
 
 
 _FENCE_ATTRS = re.compile(r"^[ \t]*:{3,}[ \t]*\{([^}\n]*)\}", re.M)

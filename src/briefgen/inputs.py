@@ -81,7 +81,7 @@ MAX_CONFIG_BYTES = MAX_BIBLIOGRAPHY_BYTES  # far above any real briefgen.yaml
 MAX_TEMPLATE_BYTES = 64 * 2**20  # a file in a templates folder (a logo, a font); as an image
 
 #: What an input is, for a consumer's message ("... was added to the brief since the build").
-Kind = Literal["config", "bibliography", "csl", "brief", "section", "image", "template"]
+Kind = Literal["config", "bibliography", "csl", "brief", "section", "image", "template", "source"]
 
 
 @dataclass(frozen=True)
@@ -276,6 +276,9 @@ def tool_identity(config: Config) -> tuple[tuple[str, str], ...]:
 # --------------------------------------------------------------------------- a check
 
 
+SOURCE_KEY_BYTES = 16 * 2**20
+
+
 def check_inputs(root: Path, config: Config) -> CheckInputs:
     """What a check reads: briefgen.yaml, the bibliography, a CSL file of the project and
     every file in briefs/ and briefs/sections/ (with the folders' listings, so an added,
@@ -283,6 +286,7 @@ def check_inputs(root: Path, config: Config) -> CheckInputs:
     files directly in templates/ (the check warns when they would change a build); and
     which image files the project holds (a section may show only an image that exists:
     their names count, not their bytes, which the check never reads)."""
+    from briefgen.evidence.texts import SOURCES_DIR, file_field_sources
     from briefgen.safety import image_files
 
     files = _common(root, config)
@@ -294,6 +298,12 @@ def check_inputs(root: Path, config: Config) -> CheckInputs:
     ]
     if present and config.templates is None:
         folders.append(("templates", "template", MAX_TEMPLATE_BYTES))
+    # source texts (briefgen.evidence); one over 16 MB counts by its size and time
+    folders.append((SOURCES_DIR, "source", SOURCE_KEY_BYTES))
+    files += [
+        Input(rel, path, "source", SOURCE_KEY_BYTES)
+        for rel, path in file_field_sources(root, config.bibliography)
+    ]
     for folder, kind, limit in folders:
         directory = root / folder
         entries = sorted(os.scandir(directory), key=lambda e: e.name) if directory.is_dir() else []

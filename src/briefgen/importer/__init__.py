@@ -84,7 +84,6 @@ class ImportReport:
     uncited: tuple[tuple[int, str], ...]  # (draft line, sentence) with no reference
 
 
-
 def convert_draft(text: str, refs: dict[int, str], prefix: str | None, today: date) -> ImportReport:
     """Split a draft into section modules and convert its numeric references."""
     if prefix is not None and not ID_RE.match(prefix):
@@ -150,7 +149,6 @@ def _unique(section_id: str, used: set[str]) -> str:
     return candidate
 
 
-
 def _module(title: str, body: list[str], today: date) -> str:
     front = yaml.safe_dump(
         {"title": title, "marking": MARKING, "audiences": ["all"], "reviewed": today},
@@ -163,7 +161,6 @@ def _module(title: str, body: list[str], today: date) -> str:
     if body:
         text += "\n" + "\n\n".join(body) + "\n"
     return text
-
 
 
 def write_sections(report: ImportReport, sections_dir: Path, force: bool) -> list[Path]:

@@ -152,4 +152,3 @@ def _alone(lines: list[str], numbered: dict[int, str]) -> dict[int, str]:
         else:
             runs.append([i])
     return {run[0]: numbered[run[0]] for run in runs if len(run) == 1}
-

@@ -35,7 +35,6 @@ def _numbers(reference: str) -> list[int]:
     return numbers
 
 
-
 def convert_paragraph(
     paragraph: Paragraph,
     refs: dict[int, str],
