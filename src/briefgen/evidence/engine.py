@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from briefgen.evidence.figures import Figure, find_figures, missing
 from briefgen.evidence.locate import Located, claims_of
 from briefgen.evidence.passages import Index
-from briefgen.evidence.support import THRESHOLD, Claim, Match, pinpoint_problem
+from briefgen.evidence.support import THRESHOLD, TOGETHER, Claim, Match, pinpoint_problem
 from briefgen.evidence.texts import Library, load_library
 from briefgen.findings import Finding
 from briefgen.model import Project, Section
@@ -35,6 +35,7 @@ class Assessment:
     figures: tuple[Figure, ...]  # the claim's figures (positions in ``text``)
     unsupported: tuple[Figure, ...]  # those in no cited source's text
     judged: bool  # every cited key has a source text
+    support: float = 0.0  # the best passages of its sources, read together (support.py)
 
 
 @dataclass
@@ -50,9 +51,12 @@ def assess(
     scans: dict[str, FileScan],
     bib: Bibliography,
     audiences: set[str] | None,
+    library: Library | None = None,
 ) -> Evidence:
-    """The evidence findings for the claims of ``sections`` read by ``audiences``."""
-    library = load_library(project.root, bib)
+    """The evidence findings for the claims of ``sections`` read by ``audiences``
+    (``library``: the source texts, if already read; benchmarks pass altered ones)."""
+    if library is None:
+        library = load_library(project.root, bib)
     evidence = Evidence(list(library.findings), with_text=frozenset(library.texts))
     required = project.config.require_source_text
     if not library.texts and not required:
@@ -87,16 +91,19 @@ def _judge(
         return
     figures = find_figures(sentence.text)
     claim = Claim(sentence.text, figures, index)
-    best = {key: claim.best(key, top=40) for key in keys}
+    ranked = {key: claim.best(key, top=40) for key in keys}
+    best = {key: [m for m, _ in found] for key, found in ranked.items()}
     judged = len(keys) == len(known)
     unsupported = tuple(f for f in figures if all(missing(f, index.values[k]) for k in keys))
     tops = sorted((m[0] for m in best.values() if m), key=lambda m: -m.score)
+    read = [p for found in ranked.values() for _, p in found[:TOGETHER]]
+    support = max([claim.together(read), *(m.score for m in tops)])
     evidence.claims[(rel, sentence.line, sentence.column)] = Assessment(
         rel, sentence.line, sentence.column, sentence.text, keys, tuple(tops), tuple(figures),
-        unsupported if judged else (), judged,
+        unsupported if judged else (), judged, support,
     )  # fmt: skip
     if judged:
-        evidence.findings.extend(_findings(rel, located, keys, unsupported, tops, best))
+        evidence.findings.extend(_findings(rel, located, keys, unsupported, support, tops, best))
 
 
 def _findings(
@@ -104,14 +111,15 @@ def _findings(
     located: Located,
     keys: tuple[str, ...],
     unsupported: tuple[Figure, ...],
+    support: float,
     tops: list[Match],
     best: dict[str, list[Match]],
 ) -> list[Finding]:
     """A judged claim's findings: its unsupported figures, weak support, stray pinpoints."""
     sentence = located.sentence
     out = [_unsupported(rel, located, keys, figure) for figure in unsupported]
-    if (tops[0].score if tops else 0.0) < THRESHOLD:
-        out.append(_weak(rel, located, tops))
+    if support < THRESHOLD:
+        out.append(_weak(rel, located, support, tops))
     for key, locator in located.pinpoints:
         problem = pinpoint_problem(locator, best.get(key, []))
         if problem is not None:
@@ -135,21 +143,22 @@ def _unsupported(rel: str, located: Located, keys: tuple[str, ...], figure: Figu
     )
 
 
-def _weak(rel: str, located: Located, tops: list[Match]) -> Finding:
+def _weak(rel: str, located: Located, support: float, tops: list[Match]) -> Finding:
     sentence = located.sentence
+    names = ", ".join(f"'{k}'" for k in dict.fromkeys(located.sentence.keys))
     if tops:
         best = tops[0]
         page = f", p. {best.page}" if best.page is not None else ""
-        said = f"the best passage ({best.key}{page}) scores {best.score:.2f}"
+        said = f"support {support:.2f} (best passage: {best.key}{page})"
     else:
-        said = "no passage of its sources shares a word with it"
+        said = "support 0.00 (no passage shares a word with it)"
     return Finding(
         rel,
         sentence.line,
         sentence.column,
         "weak-support",
-        f"claim is weakly supported by its sources: {said}, below {THRESHOLD:.2f}: check "
-        "that the source says this, or cite one that does",
+        f"claim is weakly supported by {names}: {said}, below {THRESHOLD:.2f}: check that "
+        "the source says this, or cite one that does",
         sentence.text,
     )
 

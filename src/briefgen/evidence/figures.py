@@ -90,11 +90,22 @@ _NUMBER = (
     r"(?:\s?(?P<{0}pct>%|per\s?cent\b|percent\b|percentage points?\b))?"
 )
 _COMPOUND = re.compile(rf"(?:{'|'.join(_TENS)})[- ](?:{'|'.join(_UNITS[1:10])})", re.IGNORECASE)
+# after a number: no letter, digit or slash joined to it; a hyphen only before a word
+# ("three-year", "7-10-year-olds"); no decimal part left over
+_AFTER = r"(?![\w/]|-\d|[.,]\d)"
+FRACTIONS = {
+    "half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_PARTS = "|".join(FRACTIONS)
+_SMALL = "|".join(["a", "an", *_UNITS[1:20]])
 _DASH = r"\s?(?:-|–|—|to|and)\s?"  # "and" only after "between" (checked below)
 _PATTERN = re.compile(
     "|".join(
         (
             r"(?P<iso>\b\d{4}-\d{2}-\d{2}\b)",
+            rf"(?P<fraction>\b(?P<fn>{_SMALL})[- ](?P<fd>{_PARTS})s?\b)",
+            rf"(?P<ratio>\b(?P<rn>{_SMALL}|\d+) in (?P<rd>{_SMALL}|\d+)\b)",
             r"(?P<ident>(?<![\w.,/-])\d+(?:/\d+)+(?![\w/-]))",
             r"(?P<dmy>\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+"
             + _MONTH.format("m1")
@@ -107,8 +118,9 @@ _PATTERN = re.compile(
             + _NUMBER.replace("{0}", "a")
             + _DASH
             + _NUMBER.replace("{0}", "b")
-            + r"(?![\w-]))",
-            r"(?P<single>(?<![\w.,/-])" + _NUMBER.replace("{0}", "n") + r"(?![\w/-]|[.,]\d))",
+            + _AFTER
+            + ")",
+            r"(?P<single>(?<![\w.,/-])" + _NUMBER.replace("{0}", "n") + _AFTER + ")",
         )
     ),
     re.IGNORECASE,
@@ -176,12 +188,24 @@ def _values(match: re.Match[str]) -> tuple[str, ...]:
     if kind == "iso":
         y, m, d = match.group("iso").split("-")
         return (f"d:{y}-{m}-{d}",) if 1 <= int(m) <= 12 and 1 <= int(d) <= 31 else ()
+    if kind in ("fraction", "ratio"):
+        return _ratio(match, kind)
     if kind in _DATES:
         year, month, day = _DATES[kind]
         return _date(match.group(year), match.group(month), match.group(day) if day else None)
     if kind == "range":
         return _range_values(match)
     return tuple(v for v in (_number_value(match, "n"),) if v)
+
+
+def _ratio(match: re.Match[str], kind: str) -> tuple[str, ...]:
+    """ "one-fifth", "a fifth", "one in five", "1 in 5": ``r:1/5``."""
+    top, bottom = ("fn", "fd") if kind == "fraction" else ("rn", "rd")
+    words = {"a": 1, "an": 1, **WORDS}
+    n_text, d_text = match.group(top).lower(), match.group(bottom).lower()
+    n = words[n_text] if n_text in words else int(n_text)
+    d = FRACTIONS.get(d_text) or (words[d_text] if d_text in words else int(d_text))
+    return (f"r:{n}/{d}",) if d else ()
 
 
 def _range_values(match: re.Match[str]) -> tuple[str, ...]:
@@ -219,7 +243,7 @@ def find_figures(text: str, claim: bool = True) -> list[Figure]:
 
 def find_figures_in(text: str, start: int, end: int, claim: bool) -> list[Figure]:
     """The single numbers between ``start`` and ``end`` (a "2 and 3" that is no range)."""
-    single = re.compile(r"(?<![\w.,/-])" + _NUMBER.replace("{0}", "n") + r"(?![\w-]|[.,]\d)", re.I)
+    single = re.compile(r"(?<![\w.,/-])" + _NUMBER.replace("{0}", "n") + _AFTER, re.I)
     out = []
     for match in single.finditer(text, start, end):
         value = _number_value(match, "n")

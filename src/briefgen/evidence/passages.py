@@ -11,6 +11,7 @@ index is built in milliseconds (benchmarks/bench_evidence.py measures it).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -163,13 +164,14 @@ SPLIT = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)])\s)")
 MAX_WORDS = 80
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer: enough to match "encrypted" with "encryption"."""
     word = word.lower().replace("’", "'")
     word = word[:-2] if word.endswith("'s") else word.rstrip("'")
     for suffix in ("ational", "ation", "ations", "ement", "ments", "ment", "ness", "ities",
                    "ity", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s", "ion", "ions",
-                   "al", "er", "ers", "e"):  # fmt: skip
+                   "al", "er", "ers", "e", "y"):  # fmt: skip
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
