@@ -46,6 +46,7 @@ from briefgen.evidence.texts import Library, Page, SourceText, load_library
 from briefgen.load import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
+IGNORE = shutil.ignore_patterns(".briefgen-cache", "build", ".git")
 ENTRY = re.compile(r"^\*\*([a-z0-9]+)\*\*\s*[–-]\s*(.*)$")
 
 
@@ -58,7 +59,7 @@ def notes_from_digest(project: Path, digest: Path) -> Path:
     (copy / "sources").mkdir(exist_ok=True)
     keys = set(re.findall(r"^@\w+\{([^,\s]+),", (copy / "references.bib").read_text(), re.M))
     key, lines = None, []
-    for line in digest.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*digest.read_text(encoding="utf-8").splitlines(), ""]:
         match = ENTRY.match(line)
         if match or (not line.strip() and key):
             if key in keys and lines:

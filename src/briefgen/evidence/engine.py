@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from briefgen.evidence.figures import Figure, find_figures, missing
 from briefgen.evidence.locate import Located, claims_of
 from briefgen.evidence.passages import Index
-from briefgen.evidence.support import THRESHOLD, TOGETHER, Claim, Match, pinpoint_problem
+from briefgen.evidence.support import THRESHOLD, Claim, Match, pinpoint_problem
 from briefgen.evidence.texts import Library, load_library
 from briefgen.findings import Finding
 from briefgen.model import Project, Section
@@ -91,13 +91,9 @@ def _judge(
         return
     figures = find_figures(sentence.text)
     claim = Claim(sentence.text, figures, index)
-    ranked = {key: claim.best(key, top=40) for key in keys}
-    best = {key: [m for m, _ in found] for key, found in ranked.items()}
+    best, tops, support = claim.support(keys)
     judged = len(keys) == len(known)
     unsupported = tuple(f for f in figures if all(missing(f, index.values[k]) for k in keys))
-    tops = sorted((m[0] for m in best.values() if m), key=lambda m: -m.score)
-    read = [p for found in ranked.values() for _, p in found[:TOGETHER]]
-    support = max([claim.together(read), *(m.score for m in tops)])
     evidence.claims[(rel, sentence.line, sentence.column)] = Assessment(
         rel, sentence.line, sentence.column, sentence.text, keys, tuple(tops), tuple(figures),
         unsupported if judged else (), judged, support,

@@ -82,6 +82,15 @@ class Claim:
             values.update(p.values)
         return self.score_of(words, frozenset(values))
 
+    def support(self, keys: Sequence[str]) -> tuple[dict[str, list[Match]], list[Match], float]:
+        """Each key's passages by score, the best passage of each key (best first), and
+        the claim's support: the best passages read together, or the best one alone."""
+        ranked = {key: self.best(key, top=40) for key in keys}
+        best = {key: [m for m, _ in found] for key, found in ranked.items()}
+        tops = sorted((m[0] for m in best.values() if m), key=lambda m: -m.score)
+        read = [p for found in ranked.values() for _, p in found[:TOGETHER]]
+        return best, tops, max([self.together(read), *(m.score for m in tops)])
+
     def best(self, key: str, top: int = 8) -> list[tuple[Match, Passage]]:
         """The key's passages by score, best first (among BM25's ``top`` best)."""
         query = sorted(self.words)
