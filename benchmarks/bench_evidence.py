@@ -41,7 +41,7 @@ from benchlib import briefgen, fresh_env, timed
 from briefgen.check import check
 from briefgen.evidence.engine import assess
 from briefgen.evidence.figures import Figure, find_figures, source_values
-from briefgen.evidence.support import THRESHOLD
+from briefgen.evidence.support import FLOOR, THRESHOLD
 from briefgen.evidence.texts import Library, Page, SourceText, load_library
 from briefgen.load import load_project
 
@@ -82,12 +82,20 @@ def sentences(result) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
     return out
 
 
-def flags(evidence, threshold: float) -> set[tuple[str, int, int]]:  # type: ignore[no-untyped-def]
-    return {
-        where
-        for where, a in evidence.claims.items()
-        if a.judged and (a.unsupported or a.support < threshold)
-    }
+def flags(evidence, threshold: float, floor: float = FLOOR) -> set[tuple[str, int, int, str]]:  # type: ignore[no-untyped-def]
+    """The citations (file, line, column of the claim, key) the evidence flags: every key
+    of a claim with an unsupported figure or weak support; one key scoring below the floor
+    in a claim its other sources support."""
+    out = set()
+    for where, a in evidence.claims.items():
+        if not a.judged:
+            continue
+        scores = {m.key: m.score for m in a.matches}
+        for key in a.keys:
+            weak = a.unsupported or a.support < threshold
+            if weak or (len(a.keys) > 1 and scores.get(key, 0.0) < floor):
+                out.add((*where, key))
+    return out
 
 
 def swapped_run(project, result, library: Library, seed: int, share: float):  # type: ignore[no-untyped-def]
@@ -111,20 +119,22 @@ def swapped_run(project, result, library: Library, seed: int, share: float):  # 
         uses = tuple(c._replace(key=other) if c.key == key else c for c in scan.citations)
         scans[sid] = replace(scan, sentences=tuple(listed), citations=uses)
         where = (f"briefs/sections/{sid}.md", sentence.line, sentence.column)
-        swapped.append((*where, len(sentence.keys) == 1))
-        touched.add(where)
+        swapped.append((*where, other, len(sentence.keys) == 1))
+        touched.add((*where, key))
     untouched = [
-        (f"briefs/sections/{sid}.md", s.line, s.column)
-        for sid, i, _ in eligible
+        (f"briefs/sections/{sid}.md", s.line, s.column, k)
+        for sid, i, k in eligible
         for s in [result.scans[sid].sentences[i]]
-        if (f"briefs/sections/{sid}.md", s.line, s.column) not in touched
+        if (f"briefs/sections/{sid}.md", s.line, s.column, k) not in touched
     ]
     sections = list(project.sections.values())
     evidence = assess(project, sections, scans, result.bibliography, None, library)
     return evidence, swapped, untouched
 
 
-def swapped_citations(project, result, library, seeds: range, share: float, sweep: bool) -> None:  # type: ignore[no-untyped-def]
+def swapped_citations(
+    project, result, library, seeds: range, share: float, sweep: bool, floor: float
+) -> None:  # type: ignore[no-untyped-def]
     runs = [swapped_run(project, result, library, seed, share) for seed in seeds]
     thresholds = [x / 100 for x in range(15, 56, 5)] if sweep else [THRESHOLD]
     print(
@@ -136,8 +146,8 @@ def swapped_citations(project, result, library, seeds: range, share: float, swee
     for t in thresholds:
         caught = total = single = singles = false = clean = 0
         for evidence, swapped, untouched in runs:
-            flagged = flags(evidence, t)
-            for *where, alone in swapped:
+            flagged = flags(evidence, t, floor)
+            for *where, alone in swapped:  # where: file, line, column, the new key
                 hit = tuple(where) in flagged
                 caught += hit
                 single += hit and alone
@@ -269,6 +279,7 @@ def main() -> None:
     p.add_argument("--first-seed", type=int, default=101, help="calibrated on seeds 1-5")
     p.add_argument("--share", type=float, default=0.1)
     p.add_argument("--sweep", action="store_true", help="recall and false flags per threshold")
+    p.add_argument("--floor", type=float, default=FLOOR, help="a lone source's floor")
     p.add_argument("--figures", type=int, default=200, help="figures to take out, at most")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--no-speed", action="store_true")
@@ -295,7 +306,7 @@ def main() -> None:
         + ", ".join(f"{r} {n}" for r, n in _rules(result.findings))
     )
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    swapped_citations(project, result, library, seeds, args.share, args.sweep)
+    swapped_citations(project, result, library, seeds, args.share, args.sweep, args.floor)
     figure_check(project, result, library, args.figures)
     if not args.no_speed:
         speed(root, args.repeat)

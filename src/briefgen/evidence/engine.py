@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from briefgen.evidence.figures import Figure, find_figures, missing
 from briefgen.evidence.locate import Located, claims_of
 from briefgen.evidence.passages import Index
-from briefgen.evidence.support import THRESHOLD, Claim, Match, pinpoint_problem
+from briefgen.evidence.support import FLOOR, THRESHOLD, Claim, Match, pinpoint_problem
 from briefgen.evidence.texts import Library, load_library
 from briefgen.findings import Finding
 from briefgen.model import Project, Section
@@ -116,12 +116,32 @@ def _findings(
     out = [_unsupported(rel, located, keys, figure) for figure in unsupported]
     if support < THRESHOLD:
         out.append(_weak(rel, located, support, tops))
+    elif len(keys) > 1:  # supported, but one of its sources may say nothing of it
+        out += [_idle(rel, located, key, best[key]) for key in keys if _score(best[key]) < FLOOR]
     for key, locator in located.pinpoints:
         problem = pinpoint_problem(locator, best.get(key, []))
         if problem is not None:
             line, column = located.citation(key)
             out.append(Finding(rel, line, column, "pinpoint-mismatch", problem, sentence.text))
     return out
+
+
+def _score(matches: list[Match]) -> float:
+    return matches[0].score if matches else 0.0
+
+
+def _idle(rel: str, located: Located, key: str, matches: list[Match]) -> Finding:
+    line, column = located.citation(key)
+    return Finding(
+        rel,
+        line,
+        column,
+        "weak-support",
+        f"'{key}' gives this claim almost no support: its best passage scores "
+        f"{_score(matches):.2f}, below {FLOOR:.2f}, while the claim's other sources support "
+        "it: check this citation",
+        located.sentence.text,
+    )
 
 
 def _unsupported(rel: str, located: Located, keys: tuple[str, ...], figure: Figure) -> Finding:
