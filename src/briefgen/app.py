@@ -322,22 +322,11 @@ def claims(project_dir: Path | None, briefs: Sequence[str], settings: Settings) 
 @pausing
 def evidence(project_dir: Path | None, claim: str, settings: Settings) -> dict[str, Any]:
     """``briefgen evidence CLAIM-ID``: the claim's ledger row and its evidence
-    (briefgen.evidence.report.claim_evidence); an unknown id raises ConfigError."""
-    from dataclasses import asdict
-
-    from briefgen import ledger
-    from briefgen.evidence.report import claim_evidence
+    (briefgen.evidence.report.find_claim); an unknown id raises ConfigError."""
+    from briefgen.evidence.report import find_claim
 
     project, memory = open_project(project_dir, settings)
-    result = run_check(project, memory=memory)
-    rows = {r.id: r for r in ledger.ledger(project, result)}
-    if claim not in rows:
-        hint = did_you_mean(claim, rows)
-        raise ConfigError(f"no claim '{claim}'{hint}: 'briefgen claims' lists the claim ids")
-    row = rows[claim]
-    found = claim_evidence(result.evidence.claims.get((row.file, row.line, row.column)),
-                           result.evidence.with_text)  # fmt: skip
-    return {"claim": {k: v for k, v in asdict(row).items() if k != "evidence"}, **found}
+    return find_claim(project, run_check(project, memory=memory), claim)
 
 
 @pausing

@@ -144,8 +144,12 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
         "cited_once": [e["key"] for e in entries if e["citations"] == 1],
         "missing_fields": [e["key"] for e in entries if e["missing"]],
         "unknown_keys": unknown,
-        "source_texts": coverage(result.evidence, (k for k in uses if uses[k])),
+        "source_texts": coverage(result.evidence, _cited(uses)),
     }
+
+
+def _cited(uses: dict[str, Counter[str]]) -> list[str]:
+    return [key for key, sections in uses.items() if sections]
 
 
 def _reference(key: str, entry: Entry, cited: Counter[str]) -> dict[str, Any]:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
+from briefgen.errors import ConfigError
 from briefgen.evidence.engine import Assessment, Evidence
 from briefgen.evidence.figures import Figure, find_figures
 from briefgen.evidence.support import THRESHOLD
+
+if TYPE_CHECKING:
+    from briefgen.check import CheckResult
+    from briefgen.model import Project
 
 MARK_OPEN, MARK_CLOSE = "[[", "]]"  # a figure, marked in text
 
@@ -103,3 +109,19 @@ def coverage(evidence: Evidence, cited: Iterable[str]) -> dict[str, Any]:
         "with_text": len(have),
         "without_text": [k for k in keys if k not in evidence.with_text],
     }
+
+
+def find_claim(project: Project, result: CheckResult, claim: str) -> dict[str, Any]:
+    """The claim with id ``claim`` (its ledger row, less the evidence column) and its
+    evidence (:func:`claim_evidence`). Raises ConfigError for an id no claim has."""
+    from briefgen import ledger
+    from briefgen.findings import did_you_mean
+
+    rows = {r.id: r for r in ledger.ledger(project, result)}
+    if claim not in rows:
+        hint = did_you_mean(claim, rows)
+        raise ConfigError(f"no claim '{claim}'{hint}: 'briefgen claims' lists the claim ids")
+    row = rows[claim]
+    assessment = result.evidence.claims.get((row.file, row.line, row.column))
+    found = claim_evidence(assessment, result.evidence.with_text)
+    return {"claim": {k: v for k, v in asdict(row).items() if k != "evidence"}, **found}
