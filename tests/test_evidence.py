@@ -356,3 +356,19 @@ def test_the_cache_gives_the_same_findings_and_sees_a_source_change(
     monkeypatch.delenv("BRIEFGEN_NO_CACHE")
     (root / "sources/owen2015tor.md").write_text(OWEN + "- 3,500 servers were counted.\n")
     assert json.loads(invoke(args).output)["findings"] == []  # the snapshot saw the edit
+
+
+def test_a_draft_marks_unsupported_figures_and_weak_support(project: Copy) -> None:
+    body = (
+        "Hidden services conceal 3,500 servers [@owen2015tor].\n\n"
+        "Cryptocurrency exchanges freeze ransom payments quickly [@owen2015tor].\n"
+    )
+    root = probe(project, body, ONLY_OWEN)
+    out = root / "out"
+    refused = invoke(["build", "note", "--to", "html", "-o", str(out), "--project", str(root)])
+    assert refused.exit_code == 1 and not out.exists()
+    args = ["build", "note", "--draft", "--to", "html", "-o", str(out), "--project", str(root)]
+    assert invoke(args).exit_code == 0
+    html = " ".join((out / "note.draft.html").read_text(encoding="utf-8").split())
+    assert '<span class="unsupported-figure"><strong>[UNSUPPORTED FIGURE] </strong>Hidden' in html
+    assert '<span class="weak-support"><strong>[WEAK SUPPORT] </strong>Cryptocurrency' in html

@@ -127,6 +127,7 @@ class DraftMark:
 
     start: int
     end: int | None  # None: mark the start only
+    kind: str = "uncited"  # the span's class: uncited, unsupported-figure, weak-support
 
 
 def assemble(
@@ -275,10 +276,10 @@ def _prepare_body(section: Section, marks: list[DraftMark]) -> str:
             continue
         pieces.append(source[last : mark.start])
         if mark.end is not None:
-            pieces.append("[" + source[mark.start : mark.end] + "]{.uncited}")
+            pieces.append("[" + source[mark.start : mark.end] + "]{." + mark.kind + "}")
             last = mark.end
         else:
-            pieces.append("[]{.uncited}")
+            pieces.append("[]{." + mark.kind + "}")
             last = mark.start
     pieces.append(source[last:])
     body = "".join(pieces)

@@ -1,5 +1,5 @@
 """check -> assemble -> render for a set of briefs. Writes nothing when the check fails;
-a draft build goes past uncited claims and unknown keys only."""
+a draft build goes past uncited claims, unknown keys and unsupported figures only."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from briefgen.assemble import Assembled, DraftMark, assemble
 from briefgen.brief_findings import marking_sources
 from briefgen.check import CheckResult, check
 from briefgen.errors import RenderError
+from briefgen.evidence.engine import evidence_mark
 from briefgen.files import ensure_writable, from_cwd, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.limits import section_limits
@@ -234,7 +235,7 @@ class _Build:
         if guess is not None and guess[0].metadata["marking"] == stats.marking:
             assembled, key, future = guess
         else:  # a draft, or the marking was not the expected one
-            marks = _draft_marks(project, brief, result.scans) if self.draft else None
+            marks = _draft_marks(project, brief, result) if self.draft else None
             assembled = assemble(project, brief, stats.marking, marks, self.epoch)
             key, future = build_key(project, brief, assembled), None
         if not self.force and self._up_to_date(brief, key, self.draft):
@@ -296,23 +297,24 @@ def brief_claims(brief: Brief, scans: dict[str, FileScan], known: frozenset[str]
     return {"claims": claims, "cited": cited, "uncited": uncited}
 
 
-def _draft_marks(
-    project: Project, brief: Brief, scans: dict[str, FileScan]
-) -> dict[str, list[DraftMark]]:
+def _draft_marks(project: Project, brief: Brief, result: CheckResult) -> dict[str, list[DraftMark]]:
+    """The sentences a draft highlights: uncited claims, and claims with a figure no cited
+    source gives or weak support (briefgen.evidence)."""
     marks: dict[str, list[DraftMark]] = {}
     for sid in brief.sections:
-        section, scan = project.sections.get(sid), scans.get(sid)
+        section, scan = project.sections.get(sid), result.scans.get(sid)
         if section is None or scan is None:
             continue
         locator = Locator(section.source)
         for s in scan.sentences:
-            if s.status != "claim" or s.keys or s.where == "summary":
+            if s.status != "claim" or s.where == "summary":
                 continue
-            if not included(s.blocks, scan, {brief.audience}):
+            kind = "uncited" if not s.keys else evidence_mark(result.evidence, section.rel, s)
+            if kind is None or not included(s.blocks, scan, {brief.audience}):
                 continue
             start = locator.line_starts[s.line - 1] + s.column - 1
             marks.setdefault(sid, []).append(
-                DraftMark(start, _sentence_end(section, start, s.text))
+                DraftMark(start, _sentence_end(section, start, s.text), kind)
             )
     return marks
 

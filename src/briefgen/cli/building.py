@@ -55,11 +55,11 @@ def build(
 
     Runs the check first, prints its findings as 'check' does, and writes nothing when it
     finds errors (exit 1). Outputs: DIR/<brief>.pdf, .docx, .html and <brief>.manifest.json.
-    A draft goes past uncited claims and unknown keys only (never an unknown audience or
-    section, nor a marking above the audience's ceiling) and writes <brief>.draft.* files,
-    which 'verify' refuses. A brief whose inputs, templates and tools are unchanged since
-    its last build is not rendered again (--force renders it anyway); independent briefs
-    are built in parallel. The project's own templates (Lua, Jinja, Typst: code) are used
+    A draft goes past uncited claims, unknown keys and unsupported figures only (never an
+    unknown audience or section, nor a marking above the audience's ceiling) and writes
+    <brief>.draft.* files, which 'verify' refuses. A brief whose inputs, templates and
+    tools are unchanged since its last build is not rendered again (--force renders it
+    anyway); independent briefs are built in parallel. The project's own templates (Lua, Jinja, Typst: code) are used
     only when briefgen.yaml opts in with 'templates: templates/', and only once the check
     has passed.
 

@@ -14,7 +14,7 @@ from briefgen.evidence.support import FLOOR, THRESHOLD, Claim, Match, pinpoint_p
 from briefgen.evidence.texts import Library, load_library
 from briefgen.findings import Finding
 from briefgen.model import Project, Section
-from briefgen.scan import FileScan
+from briefgen.scan import FileScan, Sentence
 
 if TYPE_CHECKING:
     from briefgen.bibliography import Bibliography
@@ -197,3 +197,13 @@ def _missing_texts(
                 )
             )
     return out
+
+
+def evidence_mark(evidence: Evidence, rel: str, sentence: Sentence) -> str | None:
+    """How a draft marks a cited claim: ``unsupported-figure``, ``weak-support`` or None."""
+    found = evidence.claims.get((rel, sentence.line, sentence.column))
+    if found is None or not found.judged:
+        return None
+    if found.unsupported:
+        return "unsupported-figure"
+    return "weak-support" if found.support < THRESHOLD else None
