@@ -59,9 +59,9 @@ def build(
     unknown audience or section, nor a marking above the audience's ceiling) and writes
     <brief>.draft.* files, which 'verify' refuses. A brief whose inputs, templates and
     tools are unchanged since its last build is not rendered again (--force renders it
-    anyway); independent briefs are built in parallel. The project's own templates (Lua, Jinja, Typst: code) are used
-    only when briefgen.yaml opts in with 'templates: templates/', and only once the check
-    has passed.
+    anyway); independent briefs are built in parallel. The project's own templates (Lua,
+    Jinja, Typst: code) are used only when briefgen.yaml opts in with 'templates:
+    templates/', and only once the check has passed.
 
     \b
     Example:
