@@ -42,7 +42,7 @@ from briefgen.check import check
 from briefgen.evidence.engine import assess
 from briefgen.evidence.figures import Figure, find_figures, source_values
 from briefgen.evidence.support import FLOOR, THRESHOLD
-from briefgen.evidence.texts import Library, Page, SourceText, load_library
+from briefgen.evidence.texts import Library, SourceText, load_library
 from briefgen.load import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,10 +166,11 @@ def without(library: Library, keys: Iterable[str], figure: Figure) -> Library:
     """The library with every form of ``figure`` taken out of ``keys``' texts."""
     texts = dict(library.texts)
     for key in keys:
-        texts[key] = tuple(
-            SourceText(s.key, s.rel, tuple(Page(p.label, _blank(p.text, figure)) for p in s.pages))
-            for s in texts[key]
-        )
+        altered = []
+        for p in texts[key]:
+            text = _blank(p.text, figure)
+            altered.append(replace(p, text=text, values=source_values(text)))
+        texts[key] = tuple(altered)
     return Library(texts, library.findings, library.files)
 
 
@@ -255,7 +256,7 @@ def _check(root: Path, env: dict[str, str]) -> None:
 def pdf_pages_timing() -> float:
     import typst
 
-    from briefgen.evidence.passages import Index
+    from briefgen.evidence.passages import Index, passages
     from briefgen.evidence.texts import read_pages
 
     root = Path(tempfile.mkdtemp(prefix="briefgen-evidence-"))
@@ -265,7 +266,7 @@ def pdf_pages_timing() -> float:
     typst.compile(str(root / "big.typ"), output=str(root / "big.pdf"))
     start = time.perf_counter()
     pages = read_pages(root, root / "big.pdf")
-    Index({"big": [SourceText("big", "big.pdf", pages)]})
+    Index({"big": passages(SourceText("big", "big.pdf", pages))})
     elapsed = time.perf_counter() - start
     assert len(pages) == 1000, len(pages)
     return elapsed

@@ -372,3 +372,26 @@ def test_a_draft_marks_unsupported_figures_and_weak_support(project: Copy) -> No
     html = " ".join((out / "note.draft.html").read_text(encoding="utf-8").split())
     assert '<span class="unsupported-figure"><strong>[UNSUPPORTED FIGURE] </strong>Hidden' in html
     assert '<span class="weak-support"><strong>[WEAK SUPPORT] </strong>Cryptocurrency' in html
+
+
+def test_a_source_read_before_is_taken_from_the_cache(
+    project: Copy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = probe(project, "Hidden services hid 4,321 servers [@owen2015tor, p. 2].\n", {})
+    pages = ["Nothing here.", "Volunteers run relays.", "Hidden services hid 4,321 servers."]
+    (root / "sources/owen2015tor.pdf").write_bytes(pdf(root, pages))
+    args = ["check", "--format", "json", "--project", str(root)]
+    first = json.loads(invoke(args).output)["findings"]
+    assert {f["rule"] for f in first} == {"pinpoint-mismatch"}
+
+    def unread(raw: bytes, suffix: str) -> object:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr("briefgen.evidence.texts.pages_of", unread)
+    section = root / SECTION
+    section.write_text(section.read_text() + "\nTor relays are run by volunteers [@owen2015tor].\n")
+    second = json.loads(invoke(args).output)["findings"]  # a new check, the PDF from the cache
+    assert second == first
+    monkeypatch.undo()
+    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
+    assert json.loads(invoke(args).output)["findings"] == first

@@ -119,7 +119,7 @@ def check(
     content, used = _content_findings(project, sections, scans, bib, audiences)
     findings.extend(content)
     findings.extend(dated_findings(project, sections, scans, briefs, section_ids, today))
-    evidence = assess(project, sections, scans, bib, audiences)
+    evidence = assess(project, sections, scans, bib, audiences, memory=memory)
     findings.extend(evidence.findings)
 
     if whole:

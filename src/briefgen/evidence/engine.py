@@ -18,6 +18,7 @@ from briefgen.scan import FileScan, Sentence
 
 if TYPE_CHECKING:
     from briefgen.bibliography import Bibliography
+    from briefgen.memory import Memory
 
 __all__ = ["THRESHOLD", "Assessment", "Evidence", "Match", "assess", "find_figures"]
 
@@ -52,11 +53,12 @@ def assess(
     bib: Bibliography,
     audiences: set[str] | None,
     library: Library | None = None,
+    memory: Memory | None = None,
 ) -> Evidence:
     """The evidence findings for the claims of ``sections`` read by ``audiences``
     (``library``: the source texts, if already read; benchmarks pass altered ones)."""
     if library is None:
-        library = load_library(project.root, bib)
+        library = load_library(project.root, bib, memory)
     evidence = Evidence(list(library.findings), with_text=frozenset(library.texts))
     required = project.config.require_source_text
     if not library.texts and not required:

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from briefgen.evidence.figures import source_values
 from briefgen.evidence.texts import SourceText
@@ -247,19 +248,40 @@ def passages(source: SourceText) -> list[Passage]:
     return out
 
 
+def to_json(found: Sequence[Passage]) -> list[list[Any]]:
+    """Passages as JSON data (the cache keeps a source file's passages by its bytes)."""
+    return [
+        [p.key, p.rel, p.page, p.text, p.article, sorted(p.names[0]), sorted(p.names[1]),
+         dict(p.counts), p.length, sorted(p.values)]
+        for p in found
+    ]  # fmt: skip
+
+
+def from_json(data: list[list[Any]]) -> list[Passage]:
+    """:func:`to_json`'s passages back (raises ValueError, TypeError ... on bad data)."""
+    out = []
+    for key, rel, page, text, article, pages, articles, counts, length, values in data:
+        counts = Counter({str(t): int(n) for t, n in counts.items()})
+        names = (frozenset(map(str, pages)), frozenset(map(str, articles)))
+        out.append(
+            Passage(str(key), str(rel), page, str(text), article, names, counts, int(length),
+                    frozenset(map(str, values)))
+        )  # fmt: skip
+    return out
+
+
 class Index:
     """BM25 over every passage of a project's sources, searched one key at a time."""
 
     K1 = 1.2
     B = 0.75
 
-    def __init__(self, texts: Mapping[str, Sequence[SourceText]]) -> None:
+    def __init__(self, by_key: Mapping[str, Sequence[Passage]]) -> None:
         self.by_key: dict[str, list[Passage]] = {}
         self.values: dict[str, frozenset[str]] = {}  # every figure of a key's texts
         df: Counter[str] = Counter()
         total = 0
-        for key, sources in texts.items():
-            found = [p for s in sources for p in passages(s)]
+        for key, found in ((k, list(v)) for k, v in by_key.items()):
             self.by_key[key] = found
             self.values[key] = frozenset().union(*(p.values for p in found))
             for p in found:

@@ -21,11 +21,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefgen.files import Refused, decode_text, read_inside
+from briefgen.files import Refused, decode_text, read_inside, sha256
 from briefgen.findings import Finding
 
 if TYPE_CHECKING:
     from briefgen.bibliography import Bibliography
+    from briefgen.evidence.passages import Passage
+    from briefgen.memory import Memory
 
 SOURCES_DIR = "sources"
 TEXT_SUFFIXES = (".md", ".txt", ".html", ".htm")
@@ -52,9 +54,9 @@ class SourceText:
 
 @dataclass(frozen=True)
 class Library:
-    """Every source text of a project, by key, and what could not be read."""
+    """The passages of every source text of a project, by key, and what could not be read."""
 
-    texts: dict[str, tuple[SourceText, ...]]
+    texts: dict[str, tuple[Passage, ...]]
     findings: tuple[Finding, ...]
     files: tuple[str, ...]  # every file read or refused, relative to the project
 
@@ -175,13 +177,15 @@ def _finding(rel: str, rule: str, message: str) -> Finding:
     return Finding(rel, 1, 1, rule, message)
 
 
-def load_library(root: Path, bib: Bibliography) -> Library:
-    """Every source text of the project (``bib``'s keys), read and split into pages."""
+def load_library(root: Path, bib: Bibliography, memory: Memory | None = None) -> Library:
+    """The passages of every source text of the project (``bib``'s keys). With a
+    ``memory``, a file read before with the same bytes is not read again (a PDF's text
+    costs about 2 ms a page, its passages as much again)."""
     found, findings = candidates(root, bib)
-    texts: dict[str, list[SourceText]] = {}
+    texts: dict[str, list[Passage]] = {}
     for key, path, rel in found:
         try:
-            pages = read_pages(root, path)
+            got = _passages(root, key, path, rel, memory)
         except Refused as exc:
             findings.append(_finding(rel, "source-file", f"source text '{rel}' {exc}"))
             continue
@@ -189,22 +193,41 @@ def load_library(root: Path, bib: Bibliography) -> Library:
             reason = exc.strerror or type(exc).__name__
             findings.append(_finding(rel, "source-file", f"cannot read '{rel}': {reason}"))
             continue
-        texts.setdefault(key, []).append(SourceText(key, rel, pages))
+        texts.setdefault(key, []).extend(got)
     files = tuple(rel for _, _, rel in found)
     return Library({k: tuple(v) for k, v in texts.items()}, tuple(findings), files)
 
 
+def _passages(root: Path, key: str, path: Path, rel: str, memory: Memory | None) -> list[Passage]:
+    from briefgen.evidence.passages import passages
+
+    suffix = path.suffix.lower()
+    raw = read_inside(root, path, MAX_PDF_BYTES if suffix == ".pdf" else MAX_TEXT_BYTES)
+
+    def read() -> list[Passage]:
+        return passages(SourceText(key, rel, pages_of(raw, suffix)))
+
+    if memory is None:
+        return read()
+    return memory.source_passages(f"{key}\0{rel}\0{sha256(raw)}", read)
+
+
 def read_pages(root: Path, path: Path) -> tuple[Page, ...]:
     """A source file's pages. Raises Refused (with what is wrong) or OSError."""
-    pdf = path.suffix.lower() == ".pdf"
-    raw = read_inside(root, path, MAX_PDF_BYTES if pdf else MAX_TEXT_BYTES)
-    if pdf:
+    suffix = path.suffix.lower()
+    raw = read_inside(root, path, MAX_PDF_BYTES if suffix == ".pdf" else MAX_TEXT_BYTES)
+    return pages_of(raw, suffix)
+
+
+def pages_of(raw: bytes, suffix: str) -> tuple[Page, ...]:
+    """The pages of a source file's bytes (``suffix``: its type). Raises Refused."""
+    if suffix == ".pdf":
         return pdf_pages(raw)
     try:
         text = decode_text(raw)
     except UnicodeDecodeError as exc:
         raise Refused(f"is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
-    if path.suffix.lower() in (".html", ".htm"):
+    if suffix in (".html", ".htm"):
         text = html_text(text)
     return split_pages(text[:MAX_CHARS])
 
