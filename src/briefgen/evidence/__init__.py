@@ -15,7 +15,9 @@ checked sections and returns the findings and, per claim, its evidence:
 
 A claim is judged only when every key it cites (that the bibliography knows) has a source
 text: a key without one could hold the figure or the support, and briefgen says nothing it
-cannot know. Pure apart from reading the source texts; the index is rebuilt on each
-uncached check (the check snapshot keys on the source files; bench_evidence.py measures
-the cost).
+cannot know. Pure apart from reading the source texts. Each file's passages are kept
+through the memory seam (``Memory.source_passages``, by key, path and SHA-256), so a check
+after a section edit reads no unchanged PDF again; the BM25 index over them is rebuilt on
+each check the snapshot does not answer (the snapshot keys on the source files;
+bench_evidence.py measures the cost).
 """
