@@ -348,6 +348,7 @@ def test_sarif_and_json_carry_the_findings(project: Copy) -> None:
 def test_the_cache_gives_the_same_findings_and_sees_a_source_change(
     project: Copy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
     root = probe(project, "Hidden services conceal 3,500 servers [@owen2015tor].\n", ONLY_OWEN)
     args = ["check", "--format", "json", "--project", str(root)]
     cold, warm = invoke(args).output, invoke(args).output
@@ -377,6 +378,7 @@ def test_a_draft_marks_unsupported_figures_and_weak_support(project: Copy) -> No
 def test_a_source_read_before_is_taken_from_the_cache(
     project: Copy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)  # what is kept lives in the cache
     root = probe(project, "Hidden services hid 4,321 servers [@owen2015tor, p. 2].\n", {})
     pages = ["Nothing here.", "Volunteers run relays.", "Hidden services hid 4,321 servers."]
     (root / "sources/owen2015tor.pdf").write_bytes(pdf(root, pages))
