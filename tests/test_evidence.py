@@ -397,3 +397,9 @@ def test_a_source_read_before_is_taken_from_the_cache(
     monkeypatch.undo()
     monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
     assert json.loads(invoke(args).output)["findings"] == first
+
+
+def test_a_readme_in_sources_is_left_alone(project: Copy) -> None:
+    root = probe(project, "Hidden services conceal servers [@owen2015tor].\n", ONLY_OWEN)
+    (root / "sources/README.md").write_text("Notes on our sources, one file per key.\n")
+    assert found(root, ("unknown-source", "source-file")) == []

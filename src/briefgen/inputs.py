@@ -276,7 +276,7 @@ def tool_identity(config: Config) -> tuple[tuple[str, str], ...]:
 # --------------------------------------------------------------------------- a check
 
 
-SOURCE_KEY_BYTES = 16 * 2**20
+SOURCE_KEY_BYTES = 2**20
 
 
 def check_inputs(root: Path, config: Config) -> CheckInputs:
@@ -298,7 +298,8 @@ def check_inputs(root: Path, config: Config) -> CheckInputs:
     ]
     if present and config.templates is None:
         folders.append(("templates", "template", MAX_TEMPLATE_BYTES))
-    # source texts (briefgen.evidence); one over 16 MB counts by its size and time
+    # source texts (briefgen.evidence): a note by its bytes; a file over 1 MB (a PDF) by
+    # its size and time, so a warm check does not read a folder of PDFs
     folders.append((SOURCES_DIR, "source", SOURCE_KEY_BYTES))
     files += [
         Input(rel, path, "source", SOURCE_KEY_BYTES)

@@ -127,6 +127,8 @@ def candidates(root: Path, bib: Bibliography) -> tuple[list[tuple[str, Path, str
             key, suffix = path.stem, path.suffix.lower()
             if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
                 continue
+            if key.upper() == "README":  # a note on the folder itself, not a source
+                continue
             if suffix not in SUFFIXES:
                 findings.append(_finding(rel, "source-file", _unknown_type(path.name)))
             elif key not in bib.entries:
