@@ -403,3 +403,40 @@ def test_a_readme_in_sources_is_left_alone(project: Copy) -> None:
     root = probe(project, "Hidden services conceal servers [@owen2015tor].\n", ONLY_OWEN)
     (root / "sources/README.md").write_text("Notes on our sources, one file per key.\n")
     assert found(root, ("unknown-source", "source-file")) == []
+
+
+def test_an_encrypted_pdf_is_an_error(project: Copy) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    root = probe(project, "Hidden services conceal servers [@owen2015tor].\n", {})
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf(root, ["Secret text."]))).pages:
+        writer.add_page(page)
+    writer.encrypt("a password")
+    data = io.BytesIO()
+    writer.write(data)
+    (root / "sources/owen2015tor.pdf").write_bytes(data.getvalue())
+    assert found(root, ("source-file",)) == [
+        (
+            "sources/owen2015tor.pdf", 1, 1, "source-file",
+            "source text 'sources/owen2015tor.pdf' is encrypted: save a copy without a password",
+        )
+    ]  # fmt: skip
+
+
+def test_a_sources_folder_that_links_out_is_refused(project: Copy, tmp_path: Path) -> None:
+    root = probe(project, "Hidden services conceal 9,999 servers [@owen2015tor].\n", {})
+    (root / "sources").rmdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "owen2015tor.md").write_text("9,999 servers", encoding="utf-8")
+    os.symlink(outside, root / "sources")
+    assert [f[3:] for f in found(root, ("source-file", "unsupported-figure"))] == [
+        (
+            "source-file",
+            "source text 'sources/owen2015tor.md' is a link to a file outside the project: "
+            "content must stay inside it",
+        )
+    ]
