@@ -102,11 +102,30 @@ function Div(el)
   return nil
 end
 
+-- a draft's marks: uncited claims, and (briefgen.evidence) claims with a figure no cited
+-- source gives or whose sources hardly support them
+local DRAFT_MARKS = {
+  uncited = { "[UNCITED]", "ffd6d6" },
+  ["unsupported-figure"] = { "[UNSUPPORTED FIGURE]", "ffd6d6" },
+  ["weak-support"] = { "[WEAK SUPPORT]", "fff0b3" },
+}
+
 function Span(el)
-  if el.classes:includes("uncited") then
-    el.content:insert(1, pandoc.Strong({ pandoc.Str("[UNCITED]"), pandoc.Space() }))
+  local draft = nil
+  for class, mark in pairs(DRAFT_MARKS) do
+    if el.classes:includes(class) then draft = mark end
+  end
+  if draft then
+    local label = draft[1]
+    local words = {}
+    for word in label:gmatch("%S+") do
+      if #words > 0 then table.insert(words, pandoc.Space()) end
+      table.insert(words, pandoc.Str(word))
+    end
+    table.insert(words, pandoc.Space())
+    el.content:insert(1, pandoc.Strong(words))
     if FORMAT:match("typst") then
-      return { pandoc.RawInline("typst", '#highlight(fill: rgb("#ffd6d6"))['),
+      return { pandoc.RawInline("typst", '#highlight(fill: rgb("#' .. draft[2] .. '"))['),
                pandoc.Span(el.content), pandoc.RawInline("typst", "]") }
     elseif FORMAT:match("docx") then
       el.attributes["custom-style"] = "Uncited"

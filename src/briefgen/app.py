@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 from briefgen.cache.memory import CacheMemory
 from briefgen.errors import ConfigError
 from briefgen.files import from_cwd, inside
-from briefgen.findings import Finding, did_you_mean
+from briefgen.findings import Finding
 from briefgen.gcpause import pausing
 from briefgen.load import find_root, load_project
 from briefgen.model import BRIEFS_DIR, SECTIONS_DIR, Brief, Project
 from briefgen.settings import Settings
+from briefgen.targets import split_targets
 
 if TYPE_CHECKING:  # the stages are imported where a command needs them: a warm check
     # answered from the snapshot never loads pandoc's, Jinja's or the renderers' modules
@@ -85,42 +86,6 @@ class CheckReport:
 
     def failed(self, strict: bool) -> bool:
         return self.summary["errors"] > 0 or (strict and self.summary["warnings"] > 0)
-
-
-def split_targets(root: Path, names: Sequence[str]) -> tuple[list[str], list[str]]:
-    """What ``check`` was given: brief names, and sections named by id or by the path of
-    their file (relative to the current directory). A name that is both a brief and a
-    section is the brief; one that is neither is left for the check to call unknown."""
-    briefs: list[str] = []
-    sections: list[str] = []
-    sections_dir = (root / SECTIONS_DIR).resolve()
-    for name in names:
-        as_path = Path(name)
-        if name.endswith(".md") or "/" in name or "\\" in name:
-            try:
-                resolved = as_path.resolve()
-            except OSError:
-                resolved = as_path
-            if resolved.parent == sections_dir and resolved.suffix == ".md":
-                sections.append(resolved.stem)
-                continue
-            raise ConfigError(
-                f"{name}: not a section file of this project: name a brief, a section id, "
-                f"or a file in {SECTIONS_DIR}/"
-            )
-        if (root / SECTIONS_DIR / f"{name}.md").exists() and not (
-            root / BRIEFS_DIR / f"{name}.yaml"
-        ).exists():
-            sections.append(name)
-            continue
-        if not (root / BRIEFS_DIR / f"{name}.yaml").exists():
-            ids = [p.stem for p in (root / SECTIONS_DIR).glob("*.md")]
-            names_of_briefs = [p.stem for p in (root / BRIEFS_DIR).glob("*.yaml")]
-            hint = did_you_mean(name, ids)
-            if hint and not did_you_mean(name, names_of_briefs):
-                raise ConfigError(f"unknown brief or section '{name}'{hint}")
-        briefs.append(name)
-    return briefs, sections
 
 
 @pausing
@@ -319,6 +284,16 @@ def claims(project_dir: Path | None, briefs: Sequence[str], settings: Settings) 
     selected = briefs_named(project, briefs)
     result = run_check(project, briefs, memory=memory)
     return ledger.ledger(project, result, selected)
+
+
+@pausing
+def evidence(project_dir: Path | None, claim: str, settings: Settings) -> dict[str, Any]:
+    """``briefgen evidence CLAIM-ID``: the claim's ledger row and its evidence
+    (briefgen.evidence.report.find_claim); an unknown id raises ConfigError."""
+    from briefgen.evidence.report import find_claim
+
+    project, memory = open_project(project_dir, settings)
+    return find_claim(project, run_check(project, memory=memory), claim)
 
 
 @pausing

@@ -28,6 +28,7 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # In a source checkout (editable install) the templates live at the top of the repository.
 SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
+
 def default_templates() -> Path:
     return PACKAGE_TEMPLATES if PACKAGE_TEMPLATES.is_dir() else SOURCE_TEMPLATES
 
@@ -128,6 +129,7 @@ class DraftMark:
 
     start: int
     end: int | None  # None: mark the start only
+    kind: str = "uncited"  # the span's class: uncited, unsupported-figure, weak-support
 
 
 def assemble(
@@ -312,10 +314,10 @@ def _prepare_body(section: Section, marks: list[DraftMark]) -> str:
             continue
         pieces.append(source[last : mark.start])
         if mark.end is not None:
-            pieces.append("[" + source[mark.start : mark.end] + "]{.uncited}")
+            pieces.append("[" + source[mark.start : mark.end] + "]{." + mark.kind + "}")
             last = mark.end
         else:
-            pieces.append("[]{.uncited}")
+            pieces.append("[]{." + mark.kind + "}")
             last = mark.start
     pieces.append(source[last:])
     body = "".join(pieces)

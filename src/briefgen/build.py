@@ -1,5 +1,5 @@
 """check -> assemble -> render for a set of briefs. Writes nothing when the check fails;
-a draft build goes past uncited claims and unknown keys only."""
+a draft build goes past uncited claims, unknown keys and unsupported figures only."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from briefgen.brief_findings import marking_sources
 from briefgen.check import CheckResult, check
 from briefgen.draft_page import DraftFinding, brief_findings
 from briefgen.errors import RenderError
+from briefgen.evidence.engine import evidence_mark
 from briefgen.files import ensure_writable, from_cwd, recover_sets, remove_stale_temporaries
 from briefgen.findings import Finding
 from briefgen.limits import section_limits
@@ -33,7 +34,7 @@ from briefgen.scan.locate import WORD_RE, Locator
 #: The errors a draft builds past (that is what drafts are for: showing unsourced prose to
 #: reviewers). Every other error refuses a draft too: what a brief includes, for whom and
 #: under which marking must be known and allowed, whatever kind of build it is.
-DRAFT_BUILDS_PAST = frozenset({"uncited-claim", "unknown-key"})
+DRAFT_BUILDS_PAST = frozenset({"uncited-claim", "unknown-key", "unsupported-figure"})
 
 
 def refusing(findings: Iterable[Finding], draft: bool) -> list[Finding]:
@@ -235,7 +236,7 @@ class _Build:
         if guess is not None and guess[0].metadata["marking"] == stats.marking:
             assembled, key, future = guess
         else:  # a draft, or the marking was not the expected one
-            marks = _draft_marks(project, brief, result.scans) if self.draft else None
+            marks = _draft_marks(project, brief, result) if self.draft else None
             assembled = assemble(project, brief, stats.marking, marks, self.epoch)
             if self.draft:
                 assembled = replace(assembled, findings=_open_findings(project, brief, result))
@@ -254,9 +255,7 @@ class _Build:
         return name, built, f"{name}: {stats.marking}, {stats.words} words -> {files}"
 
     def _up_to_date(self, brief: Brief, key: str, draft: bool) -> bool:
-        return up_to_date(
-            self.project, self.outdir, brief, key, self.formats, draft, self.memory
-        )
+        return up_to_date(self.project, self.outdir, brief, key, self.formats, draft, self.memory)
 
 
 _FENCE_ATTRS = re.compile(r"^[ \t]*:{3,}[ \t]*\{([^}\n]*)\}", re.M)
@@ -308,23 +307,24 @@ def _open_findings(project: Project, brief: Brief, result: CheckResult) -> tuple
     return brief_findings(result.findings, files)
 
 
-def _draft_marks(
-    project: Project, brief: Brief, scans: dict[str, FileScan]
-) -> dict[str, list[DraftMark]]:
+def _draft_marks(project: Project, brief: Brief, result: CheckResult) -> dict[str, list[DraftMark]]:
+    """The sentences a draft highlights: uncited claims, and claims with a figure no cited
+    source gives or weak support (briefgen.evidence)."""
     marks: dict[str, list[DraftMark]] = {}
     for sid in brief.sections:
-        section, scan = project.sections.get(sid), scans.get(sid)
+        section, scan = project.sections.get(sid), result.scans.get(sid)
         if section is None or scan is None:
             continue
         locator = Locator(section.source)
         for s in scan.sentences:
-            if s.status != "claim" or s.keys or s.where == "summary":
+            if s.status != "claim" or s.where == "summary":
                 continue
-            if not included(s.blocks, scan, {brief.audience}):
+            kind = "uncited" if not s.keys else evidence_mark(result.evidence, section.rel, s)
+            if kind is None or not included(s.blocks, scan, {brief.audience}):
                 continue
             start = locator.line_starts[s.line - 1] + s.column - 1
             marks.setdefault(sid, []).append(
-                DraftMark(start, _sentence_end(section, start, s.text))
+                DraftMark(start, _sentence_end(section, start, s.text), kind)
             )
     return marks
 

@@ -13,6 +13,7 @@ from briefgen.bibliography import Bibliography, project_bibliography
 from briefgen.brief_findings import BriefStats, brief_findings, grades
 from briefgen.characters import invisible_findings, key_characters
 from briefgen.dated import dated_findings
+from briefgen.evidence.engine import Evidence, assess
 from briefgen.figures import cross_reference_findings
 from briefgen.findings import Finding, count, did_you_mean
 from briefgen.links import link_definition_findings
@@ -47,6 +48,7 @@ class CheckResult:
     bibliography: Bibliography
     scans: dict[str, FileScan]  # section id -> scan
     briefs: dict[str, BriefStats] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=Evidence)  # per claim: its sources' passages
 
     @property
     def errors(self) -> int:
@@ -117,13 +119,15 @@ def check(
     content, used = _content_findings(project, sections, scans, bib, audiences)
     findings.extend(content)
     findings.extend(dated_findings(project, sections, scans, briefs, section_ids, today))
+    evidence = assess(project, sections, scans, bib, audiences, memory=memory)
+    findings.extend(evidence.findings)
 
     if whole:
         findings.extend(_unused_references(bib, used))
 
     stats, problems = _brief_results(project, reported, scans, readability, memo)
     findings.extend(problems)
-    result = CheckResult([], len(sections), bib, scans, stats)
+    result = CheckResult([], len(sections), bib, scans, stats, evidence)
 
     if memo is not None:
         memo.save()

@@ -247,8 +247,11 @@ def _own_temporary(tmp: object, final: object) -> bool:
         n and "/" not in n and "\\" not in n and "\0" not in n and n not in (".", "..")
         for n in (tmp, final)
     )
-    return plain and not final.startswith(".") and tmp.startswith(f".{final}.") and (
-        tmp.endswith(TMP_SUFFIX)
+    return (
+        plain
+        and not final.startswith(".")
+        and tmp.startswith(f".{final}.")
+        and (tmp.endswith(TMP_SUFFIX))
     )
 
 

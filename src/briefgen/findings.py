@@ -87,6 +87,29 @@ RULES: dict[str, tuple[Severity, str]] = {
         "warning",
         "A dated statement's as-of= date is older than stale_after_days.",
     ),
+    "unsupported-figure": (
+        "error",
+        "A figure in a claim (number, percentage, amount, date, range) is in the text of none "
+        "of the sources cited for it.",
+    ),
+    "weak-support": (
+        "warning",
+        "The best passage of every source cited for a claim scores below the support threshold.",
+    ),
+    "pinpoint-mismatch": (
+        "warning",
+        "A pinpoint (p. 12, art. 5) points away from the passage that best supports the claim.",
+    ),
+    "missing-source-text": (
+        "error",
+        "A cited key has no source text, and briefgen.yaml sets require_source_text: true.",
+    ),
+    "source-file": (
+        "error",
+        "A source text cannot be used: outside the project, too large, not a type briefgen "
+        "reads, or malformed.",
+    ),
+    "unknown-source": ("warning", "A file in sources/ is named after no bibliography key."),
 }
 
 

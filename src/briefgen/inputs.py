@@ -82,7 +82,7 @@ MAX_CONFIG_BYTES = MAX_BIBLIOGRAPHY_BYTES  # far above any real briefgen.yaml
 MAX_TEMPLATE_BYTES = 64 * 2**20  # a file in a templates folder (a logo, a font); as an image
 
 #: What an input is, for a consumer's message ("... was added to the brief since the build").
-Kind = Literal["config", "bibliography", "csl", "brief", "section", "image", "template"]
+Kind = Literal["config", "bibliography", "csl", "brief", "section", "image", "template", "source"]
 
 
 @dataclass(frozen=True)
@@ -277,6 +277,9 @@ def tool_identity(config: Config) -> tuple[tuple[str, str], ...]:
 # --------------------------------------------------------------------------- a check
 
 
+SOURCE_KEY_BYTES = 2**20
+
+
 def check_inputs(root: Path, config: Config) -> CheckInputs:
     """What a check reads: briefgen.yaml, the bibliography, a CSL file of the project and
     every file in briefs/ and briefs/sections/ (with the folders' listings, so an added,
@@ -285,6 +288,7 @@ def check_inputs(root: Path, config: Config) -> CheckInputs:
     which image files the project holds (a section may show only an image that exists and
     can be shown: their names count, and whether each can (safety.image_defect reads its
     first bytes), not their content)."""
+    from briefgen.evidence.texts import SOURCES_DIR, file_field_sources
     from briefgen.safety import image_files
 
     files = _common(root, config)
@@ -296,6 +300,13 @@ def check_inputs(root: Path, config: Config) -> CheckInputs:
     ]
     if present and config.templates is None:
         folders.append(("templates", "template", MAX_TEMPLATE_BYTES))
+    # source texts (briefgen.evidence): a note by its bytes; a file over 1 MB (a PDF) by
+    # its size and time, so a warm check does not read a folder of PDFs
+    folders.append((SOURCES_DIR, "source", SOURCE_KEY_BYTES))
+    files += [
+        Input(rel, path, "source", SOURCE_KEY_BYTES)
+        for rel, path in file_field_sources(root, config.bibliography)
+    ]
     for folder, kind, limit in folders:
         directory = root / folder
         entries = sorted(os.scandir(directory), key=lambda e: e.name) if directory.is_dir() else []

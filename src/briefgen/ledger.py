@@ -18,10 +18,13 @@ from typing import Any
 
 from briefgen.bibliography import Bibliography, Entry, missing_fields
 from briefgen.check import CheckResult
+from briefgen.evidence.report import coverage, evidence_cell, evidence_rows
 from briefgen.model import Brief, Project
 from briefgen.rules.audiences import included
 
-CSV_FIELDS = ("id", "file", "line", "column", "section", "where", "status", "keys", "text")
+CSV_FIELDS = (
+    "id", "file", "line", "column", "section", "where", "status", "keys", "text", "evidence",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class LedgerRow:
     status: str  # cited, uncited, unknown-key, exempt-judgment, exempt-recommendation ...
     keys: tuple[str, ...]
     text: str
+    # each cited source's best passage (briefgen.evidence): key, source, page, passage, score
+    evidence: tuple[dict[str, Any], ...] = ()
 
 
 def claim_id(section: str, text: str, occurrence: int) -> str:
@@ -80,6 +85,7 @@ def ledger(project: Project, result: CheckResult, briefs: Sequence[Brief] = ()) 
                     status,
                     s.keys,
                     s.text,
+                    evidence_rows(result.evidence.claims.get((section.rel, s.line, s.column))),
                 )
             )
     return rows
@@ -101,6 +107,7 @@ def ledger_csv(rows: Sequence[LedgerRow]) -> str:
                 r.status,
                 _cell(" ".join(r.keys)),
                 _cell(r.text),
+                _cell(evidence_cell(r.evidence)),
             ]
         )
     return out.getvalue()
@@ -140,7 +147,12 @@ def references(project: Project, result: CheckResult, bib: Bibliography) -> dict
         "missing_fields": _keys_with(entries, "missing"),
         "title_case": _keys_with(entries, "title_case"),
         "unknown_keys": unknown,
+        "source_texts": coverage(result.evidence, _cited(uses)),
     }
+
+
+def _cited(uses: dict[str, Counter[str]]) -> list[str]:
+    return [key for key, sections in uses.items() if sections]
 
 
 def _messages(bib: Bibliography, rule: str) -> dict[int, str]:
@@ -194,6 +206,13 @@ def references_text(report: dict[str, Any]) -> str:
     for label in ("unused", "cited_once", "unknown_keys"):
         if report[label]:
             lines.append(f"{label.replace('_', ' ')}: {', '.join(report[label])}")
+    texts = report["source_texts"]
+    lines.append(
+        f"source texts: {texts['with_text']} of {texts['cited']} cited keys have one "
+        "(sources/<key>.md|.txt|.pdf|.html or a file field)"
+    )
+    if texts["without_text"] and texts["with_text"]:
+        lines.append(f"no source text: {', '.join(texts['without_text'])}")
     return "\n".join(lines)
 
 

@@ -9,11 +9,12 @@ through pandoc, syllables are counted afresh, and no output is up to date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from briefgen.evidence.passages import Passage
     from briefgen.findings import Finding
     from briefgen.load.sections import SectionFile
     from briefgen.model import Section
@@ -55,6 +56,11 @@ class Memory(Protocol):
 
     def syllables(self) -> Syllables:
         """The syllable memo."""
+        ...
+
+    def source_passages(self, name: str, read: Callable[[], list[Passage]]) -> list[Passage]:
+        """The passages of a source text (briefgen.evidence): those ``read`` gave for the
+        same ``name`` (its key, file and SHA-256) before, else ``read()``'s, kept."""
         ...
 
     def recorded_outputs(self, outdir: Path, stem: str, key: str) -> dict[str, str]:

@@ -65,6 +65,7 @@ class Config:
     lang: str
     templates: Path | None = None  # the project's own templates (code): only when opted in
     show_as_of: bool = False  # render a dated statement's as-of= date after its text
+    require_source_text: bool = False  # a cited key without source text is a finding
 
 
 @dataclass(frozen=True)

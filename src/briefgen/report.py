@@ -19,6 +19,8 @@ _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def visible(text: str) -> str:
     """``text`` with every control character written as its escape (``\\x1b``)."""
     return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -84,9 +86,7 @@ def as_github(findings: Sequence[Finding]) -> str:
     out = []
     for f in findings:
         level = "error" if f.severity == "error" else "warning"
-        message = _gh_escape(
-            visible(f"{f.rule}: {f.message}" + (f" — {f.text}" if f.text else ""))
-        )
+        message = _gh_escape(visible(f"{f.rule}: {f.message}" + (f" — {f.text}" if f.text else "")))
         out.append(
             f"::{level} file={_gh_prop(visible(f.file))},line={f.line},col={f.column},"
             f"title={_gh_prop(f.rule)}::{message}"

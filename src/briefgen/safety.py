@@ -44,9 +44,7 @@ def unsafe_findings(rel: str, scan: FileScan, root: Path | None = None) -> list[
             else image_problem(target.url, root, posixpath.dirname(rel))
         )
         if problem:
-            out.append(
-                Finding(rel, target.line, target.column, "raw-content", problem, target.url)
-            )
+            out.append(Finding(rel, target.line, target.column, "raw-content", problem, target.url))
     for use in scan.markup:
         dated = DATED_CLASS in use.classes and use.element in ("div", "span")
         for name in use.attributes:

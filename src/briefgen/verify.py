@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.build import build_briefs
 from briefgen.errors import BriefgenError, ConfigError
@@ -53,6 +54,9 @@ from briefgen.memory import FrontMatters, Memory, Syllables
 from briefgen.model import BRIEFS_DIR, Project
 from briefgen.render import DRAFT, FORMATS
 from briefgen.scan import FileScan, Progress, ScanInput
+
+if TYPE_CHECKING:
+    from briefgen.evidence.passages import Passage
 
 MAX_MANIFEST_BYTES = 16 * 2**20  # a manifest is a few kilobytes
 MAX_INPUT_BYTES = 64 * 2**20  # sections are held to 1 MB; a bibliography may be larger
@@ -330,6 +334,9 @@ class _Unrecorded:
 
     def syllables(self) -> Syllables:
         return self.memory.syllables()
+
+    def source_passages(self, name: str, read: Callable[[], list[Passage]]) -> list[Passage]:
+        return self.memory.source_passages(name, read)
 
     def recorded_outputs(self, outdir: Path, stem: str, key: str) -> dict[str, str]:
         return {}

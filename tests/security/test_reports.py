@@ -53,8 +53,9 @@ def test_the_csv_ledger_holds_no_formula(project: Copy) -> None:
         encoding="utf-8",
     )
     out = invoke(["claims", "--project", str(root), "--format", "csv"]).stdout
-    rows = [row for row in csv.reader(io.StringIO(out)) if row[1] == "briefs/sections/probe.md"]
-    assert [row[-1][:2] for row in rows] == ["'=", "'+"]
+    rows = list(csv.DictReader(io.StringIO(out)))
+    probe = [row for row in rows if row["file"] == "briefs/sections/probe.md"]
+    assert [row["text"][:2] for row in probe] == ["'=", "'+"]
 
 
 def test_a_missing_bibliography_at_build_is_an_error_not_a_crash(project: Copy) -> None:

@@ -6,7 +6,7 @@ down; the loader, the check and the writer of outputs see only the protocol.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from briefgen.cache.store import Store
 if TYPE_CHECKING:  # the memos are imported on first use: a check answered from the
     # snapshot needs none of them (nor the scanner they wrap)
     from briefgen.cache.memos import FrontMatterMemo, SyllableMemo
+    from briefgen.evidence.passages import Passage
     from briefgen.scan import FileScan, Progress, ScanInput
 
 
@@ -47,6 +48,21 @@ class CacheMemory:
         from briefgen.cache.memos import SyllableMemo
 
         return SyllableMemo(self.store)
+
+    def source_passages(self, name: str, read: Callable[[], list[Passage]]) -> list[Passage]:
+        from briefgen.cache.codec import BAD, dumps, loads
+        from briefgen.evidence.passages import from_json, to_json
+
+        entry = self.store.key("source", name)
+        stored = loads(self.store.get("source", entry))
+        if stored is not None:
+            try:
+                return from_json(stored)
+            except BAD:
+                pass
+        found = read()
+        self.store.put("source", entry, dumps(to_json(found)))
+        return found
 
     def recorded_outputs(self, outdir: Path, stem: str, key: str) -> dict[str, str]:
         from briefgen.cache.builds import recorded_outputs

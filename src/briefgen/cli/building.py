@@ -53,15 +53,15 @@ def build(
 ) -> None:
     """Check, then build briefs to PDF, DOCX and HTML.
 
-    Runs the check first, prints its findings as 'check' does, and writes nothing when it finds
-    errors (exit 1). Outputs: DIR/<brief>.pdf, .docx, .html and <brief>.manifest.json. A draft
-    goes past uncited claims and unknown keys only (never an unknown audience or section, nor a
-    marking above the audience's ceiling) and writes <brief>.draft.* files, which 'verify'
-    refuses; a draft PDF ends with a page listing the findings open in the brief and its
-    sections (rule, file:line, message). A brief whose inputs, templates and tools are unchanged
-    since its last build is not rendered again (--force renders it anyway); independent briefs
-    are built in parallel. The project's own templates (Lua, Jinja, Typst: code) are used only
-    when briefgen.yaml opts in with 'templates: templates/', and only once the check has passed.
+    Runs the check first, prints its findings as 'check' does, and writes nothing when it
+    finds errors (exit 1). Outputs: DIR/<brief>.pdf, .docx, .html and <brief>.manifest.json.
+    A draft goes past uncited claims, unknown keys and unsupported figures only (never an
+    unknown audience or section, nor a marking above the audience's ceiling) and writes
+    <brief>.draft.* files, which 'verify' refuses; a draft PDF ends with a page listing the
+    findings open in the brief and its sections (rule, file:line, message). A brief whose
+    inputs, templates and tools are unchanged since its last build is not rendered again
+    (--force renders it anyway); independent briefs are built in parallel. Project templates
+    (code) are used only when briefgen.yaml opts in with 'templates: templates/'.
 
     \b
     Example:

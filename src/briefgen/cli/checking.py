@@ -1,4 +1,5 @@
-"""The commands that read a project and report on it: check, list, claims, refs, diff."""
+"""The commands that read a project and report on it: check, list, claims, evidence, refs,
+diff."""
 
 from __future__ import annotations
 
@@ -104,6 +105,31 @@ def claims(briefs: tuple[str, ...], fmt: str, project_dir: Path | None) -> None:
     rows = app.claims(project_dir, briefs, settings())
     text = ledger.ledger_csv(rows) if fmt == "csv" else ledger.ledger_json(rows) + "\n"
     click.echo(text, nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("claim_id", metavar="CLAIM-ID")
+@format_option("text", "json", default="text")
+@project_option
+def evidence(claim_id: str, fmt: str, project_dir: Path | None) -> None:
+    """Show a claim beside the best passages of its cited sources, figures marked [[ ]].
+
+    Source texts are sources/<key>.md|.txt|.pdf|.html or the files named in an entry's
+    file field. Each passage shows its source, page and score (0 to 1); the claim's
+    support is its sources' best passages read together, weak below the threshold.
+
+    \b
+    Example:
+      briefgen claims --format json      # find the claim's id
+      briefgen evidence anonymity-1a2b3c4d
+    """
+    from briefgen.evidence.report import claim_evidence_text
+
+    found = app.evidence(project_dir, claim_id, settings())
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        click.echo(claim_evidence_text(found["claim"], found, found["claim"]["keys"]))
 
 
 @cli.command(context_settings=CONTEXT)

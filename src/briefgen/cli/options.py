@@ -52,8 +52,9 @@ def draft_option(func: F) -> F:
     return click.option(
         "--draft",
         is_flag=True,
-        help="Build despite uncited claims and unknown keys, with a DRAFT watermark and uncited "
-        "sentences highlighted, into DIR/<brief>.draft.* (never over the real outputs).",
+        help="Build despite uncited claims, unknown keys and unsupported figures, with a DRAFT "
+        "watermark and those sentences (and weakly supported ones) highlighted, into "
+        "DIR/<brief>.draft.* (never over the real outputs).",
     )(func)
 
 

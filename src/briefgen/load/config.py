@@ -93,6 +93,7 @@ CONFIG_SCHEMA = (
     Field("stale_after_days", COUNT, message="stale_after_days: a number of days", nullable=True),
     Field("allow_raw", BOOL, default=False),
     Field("show_as_of", BOOL, default=False),  # as-of= dates shown after their text
+    Field("require_source_text", BOOL, default=False),  # evidence: every cited key has text
     Field("lang", Kind(_language), message="lang: a language tag such as en-GB", default="en-GB"),
     Field(
         "templates",
@@ -159,6 +160,7 @@ def load_config(root: Path) -> Config:
         lang=values["lang"],
         templates=templates,
         show_as_of=values["show_as_of"],
+        require_source_text=values["require_source_text"],
     )
 
 

@@ -54,6 +54,7 @@ def __getattr__(name: str) -> Any:
         return walk
     raise AttributeError(f"module 'briefgen.scan' has no attribute '{name}'")
 
+
 __all__ = [
     "AUDIENCE_CLASS",
     "DATED_ATTRIBUTES",

@@ -63,9 +63,7 @@ def scan_fences(
                 code_fence = None
                 block_started.add(index + 1)
             continue
-        in_paragraph = index not in block_started and _after_text(
-            source, line_starts, index, first
-        )
+        in_paragraph = index not in block_started and _after_text(source, line_starts, index, first)
         opening = _CODE_FENCE_RE.match(line)
         if opening:
             if _opens_code(source, opening.group(1), end, in_paragraph):
