@@ -161,6 +161,42 @@ local function numbered(kind)
   end
 end
 
+-- Images in the PDF carry their alt text (pandoc's Typst writer drops it; an accessible PDF,
+-- PDF/UA-1, needs it: the check refuses an image without one). Path and alt text reach
+-- Typst only as string literals: backslash and quote escaped, control characters made
+-- spaces; a width or height only as a plain length.
+local function typst_string(s)
+  local text = s:gsub("%c", " "):gsub("\\", "\\\\"):gsub('"', '\\"')
+  return '"' .. text .. '"'
+end
+
+local function typst_length(value)
+  if value == nil then return nil end
+  local number, unit = value:match("^(%d+%.?%d*)(%a*%%?)$")
+  if number == nil then return nil end
+  if unit == "px" or unit == "" then  -- pixels at 96 per inch, as pandoc reads them
+    return string.format("%.3fin", tonumber(number) / 96)
+  end
+  local units = { ["%"] = true, pt = true, cm = true, mm = true, ["in"] = true, em = true }
+  if units[unit] then return number .. unit end
+  return nil
+end
+
+local function Image(img)
+  if not FORMAT:match("typst") then return nil end
+  local args = { typst_string(img.src) }
+  for _, name in ipairs({ "height", "width" }) do
+    local length = typst_length(img.attributes[name])
+    if length then table.insert(args, name .. ": " .. length) end
+  end
+  -- the alt text says what the image shows: its citation numbers are not read out
+  local shown = pandoc.Inlines(img.caption):walk({ Cite = function() return {} end })
+  local alt = pandoc.utils.stringify(shown):gsub("%s+", " "):match("^ ?(.-) ?$")
+  if alt:match("%S") then table.insert(args, "alt: " .. typst_string(alt)) end
+  return pandoc.RawInline("typst", "#box(image(" .. table.concat(args, ", ") .. "))")
+end
+
 return {
   { Div = Div, Span = Span, Figure = numbered("Figure"), Table = numbered("Table") },
+  { Image = Image },
 }

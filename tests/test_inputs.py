@@ -79,7 +79,7 @@ def with_figure(root: Path) -> Path:
     image.write_bytes(png(200))
     section = root / "briefs/sections/anonymity.md"
     text = section.read_text(encoding="utf-8")
-    section.write_text(text + "\n![](images/figure.png)\n", encoding="utf-8")
+    section.write_text(text + "\n![A figure [@owen2015tor]](images/figure.png)\n", encoding="utf-8")
     return image
 
 

@@ -33,6 +33,7 @@ RULES: dict[str, tuple[Severity, str]] = {
         "The bibliography cannot be used: larger than briefgen reads, or not a regular file.",
     ),
     "bib-duplicate-key": ("error", "A bibliography key is defined twice."),
+    "image-alt": ("error", "An image has no alt text (PDF/UA-1 needs it)."),
     "bib-missing-field": ("warning", "An entry lacks author/editor, title, or year/date."),
     "title-case": (
         "warning",

@@ -33,6 +33,8 @@ from briefgen.scan import pandoc
 from briefgen.scan.pandoc import READER, pandoc_path
 
 FORMATS = ("pdf", "docx", "html")
+# Accessible PDF: tagged, with its language, title and every image's alt text (Typst checks)
+PDF_STANDARD = "ua-1"
 DRAFT = ".draft"  # a draft's outputs are <brief>.draft.pdf ...: never a real output's name
 FORMAT_FILTERS = ("brief.lua", "citations.lua")  # run for each format, after citeproc
 
@@ -199,6 +201,7 @@ def compile_pdf(project: Project, typst_source: str, timestamp: int | None) -> b
             root=str(project.root),
             ignore_system_fonts=True,
             timestamp=timestamp,
+            pdf_standards=PDF_STANDARD,
         )
     except Exception as exc:  # typst raises its own TypstError (and RuntimeError)
         message = " ".join(str(exc).split())

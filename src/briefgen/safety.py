@@ -22,7 +22,8 @@ from briefgen.files import inside
 from briefgen.findings import Finding
 from briefgen.markup import AUDIENCE_ATTRIBUTES, near_attribute
 from briefgen.model import LANGUAGE_TAG_RE
-from briefgen.scan import DATED_ATTRIBUTES, DATED_CLASS, FileScan
+from briefgen.scan import DATED_ATTRIBUTES, DATED_CLASS, FileScan, Target
+from briefgen.scan.inlines import NO_ALT
 from briefgen.scan.locate import Locator, blanked, code_spans
 
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -45,6 +46,8 @@ def unsafe_findings(rel: str, scan: FileScan, root: Path | None = None) -> list[
         )
         if problem:
             out.append(Finding(rel, target.line, target.column, "raw-content", problem, target.url))
+        elif target.element == NO_ALT:
+            out.append(_no_alt(rel, target))
     for use in scan.markup:
         dated = DATED_CLASS in use.classes and use.element in ("div", "span")
         for name in use.attributes:
@@ -63,6 +66,19 @@ def unsafe_findings(rel: str, scan: FileScan, root: Path | None = None) -> list[
                 )
             )
     return out
+
+
+def _no_alt(rel: str, target: Target) -> Finding:
+    name = posixpath.basename(target.url)[:60]
+    return Finding(
+        rel,
+        target.line,
+        target.column,
+        "image-alt",
+        f"image '{name}' has no alt text: say what it shows between the brackets, "
+        f"![what it shows]({name}), for readers who cannot see it (the PDF is PDF/UA-1)",
+        target.url,
+    )
 
 
 _ATTRIBUTES_RE = re.compile(r"\{[^{}\n]*\}")

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 #: bump when any encoded shape changes (6: one store, one key for every namespace; 7: the
 #: scan's dated statements)
-FORMAT = 7
+FORMAT = 8
 
 #: what a decoder raises for a value of the wrong shape: a miss, never a crash
 BAD = (ValueError, KeyError, TypeError, AttributeError)

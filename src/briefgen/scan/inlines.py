@@ -120,7 +120,8 @@ class Flattener:
             self.places.target("link", node["c"][2][0], node["c"][0])
             self.flatten(node["c"][1], flat, notes)
         elif t == "Image":  # its alt text is not prose of the sentence
-            self.places.target("image", node["c"][2][0], node["c"][0])
+            described = _has_text(node["c"][1])
+            self.places.target("image" if described else NO_ALT, node["c"][2][0], node["c"][0])
         elif t == "Span":
             self.span(node, flat, notes)
         elif t == "RawInline":
@@ -193,3 +194,23 @@ def is_cross_reference(key: str) -> bool:
 
 def _pairs(kvs: list[list[str]]) -> tuple[tuple[str, str], ...]:
     return tuple((k, v) for k, v in kvs)
+
+
+#: A Target's element for an image with no alt text (``![](x.png)``): the check refuses it
+NO_ALT = "image-without-alt"
+
+
+def _has_text(inlines: list[Json]) -> bool:
+    """Whether inlines hold any text (a word of an image's alt text)."""
+    for node in inlines:
+        t = node.get("t")
+        if t == "Str" and node["c"].strip():
+            return True
+        content = node.get("c")
+        if t in _STYLES and _has_text(content):
+            return True
+        if t in ("Link", "Span", "Quoted") and _has_text(content[1]):
+            return True
+        if t == "Code" and content[1].strip():
+            return True
+    return False

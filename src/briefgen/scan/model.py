@@ -100,7 +100,7 @@ class Target(NamedTuple):
 
     line: int
     column: int
-    element: str  # "link" or "image"
+    element: str  # "link", "image", "image-without-alt" or "crossref"
     url: str
 
 
