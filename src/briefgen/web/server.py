@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 import jinja2
 from markupsafe import Markup
@@ -101,7 +101,7 @@ def editor_link(template: str | None, root: Path, problem: Problem) -> str | Non
 
 
 _SECTION_RE = re.compile(
-    r'(<div class="bg-section[^"]*" data-file="[^"]*" data-section="([^"]*)">)'
+    r'(<(?:div|section)\b[^>]*\bclass="bg-section[^"]*"[^>]*\bdata-section="([^"]*)"[^>]*>)'
 )
 _UNCITED_RE = re.compile(r'<span class="uncited" data-line="(\d+)">')
 
@@ -197,8 +197,8 @@ class Handlers:
         return hmac.compare_digest(token.encode(), self.options.token.encode())
 
     async def build(self, request: Request) -> Response:
-        form = await request.form()
-        token, fmt = str(form.get("token", "")), str(form.get("format", ""))
+        form = await small_form(request)
+        token, fmt = form.get("token", ""), form.get("format", "")
         if not self.allowed(request, token):
             return secured(Response("refused: no valid token", 403, media_type="text/plain"))
         name = request.path_params["name"]
@@ -214,6 +214,16 @@ class Handlers:
 
     async def events(self, request: Request) -> Response:
         return EventSourceResponse(self.broadcast.stream(request), ping=15)
+
+
+async def small_form(request: Request, limit: int = 4096) -> dict[str, str]:
+    """A small urlencoded form (a build's token and format); anything else is empty."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    body = await request.body()
+    if kind != "application/x-www-form-urlencoded" or len(body) > limit:
+        return {}
+    fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
+    return {name: values[0] for name, values in fields.items()}
 
 
 def build_app(workspace: Workspace, options: Options, watch: bool = True) -> ASGI:

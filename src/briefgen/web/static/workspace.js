@@ -107,7 +107,7 @@
   }
 
   function setupBrief() {
-    main.querySelectorAll("article.brief-body div.bg-section").forEach((section) => {
+    main.querySelectorAll("article.brief-body .bg-section").forEach((section) => {
       section.querySelectorAll("aside li.finding").forEach((li) => {
         if (li.dataset.rule === "terminology") markText(section, li.dataset.text, "bg-term");
         if (li.dataset.rule === "unknown-key") markText(section, li.dataset.text, "bg-key");
@@ -126,7 +126,7 @@
         const out = main.querySelector(".outputs");
         out.textContent = "Building " + form.elements.format.value.toUpperCase() + "…";
         const response = await fetch(form.action, {
-          method: "POST", body: new FormData(form), headers: { Accept: "application/json" },
+          method: "POST", body: new URLSearchParams(new FormData(form)), headers: { Accept: "application/json" },
         });
         const result = await response.json();
         if (result.problems.length) {

@@ -1,0 +1,343 @@
+"""briefgen serve through Starlette's TestClient: pages, the Host guard, what may be served,
+the build token, sanitising, error states, the editor link, the CLI command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette", reason="the serve extra is not installed")
+pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+
+from starlette.testclient import TestClient
+
+from briefgen.settings import Settings
+from briefgen.web.events import Broadcast
+from briefgen.web.preview import Reader
+from briefgen.web.server import Options, build_app, editor_link
+from briefgen.web.workspace import Problem, Workspace
+from tests.conftest import copy_example, invoke
+
+HOST, PORT = "127.0.0.1", 8123
+BASE = f"http://{HOST}:{PORT}"
+UNCITED = "Nobody has measured how often requests are simply lost in transit."
+SECTION = "briefs/sections/mutual-legal-assistance.md"
+
+
+def client_for(root: Path, editor_url: str | None = None) -> tuple[TestClient, Options]:
+    options = Options(HOST, PORT, editor_url)
+    app = build_app(Workspace(root, Settings()), options, watch=False)
+    return TestClient(app, base_url=BASE), options  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_example(tmp_path_factory.mktemp("serve"))
+    with (root / SECTION).open("a", encoding="utf-8") as f:
+        f.write(f"\n{UNCITED}\n")
+    (root / "build").mkdir()
+    (root / "build" / "ministers.html").write_text("<p>built</p>", encoding="utf-8")
+    (root / "secret.txt").write_text("secret", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def served(root: Path) -> Iterator[tuple[TestClient, Options]]:
+    client, options = client_for(root)
+    with client:
+        yield client, options
+
+
+@pytest.fixture
+def client(served: tuple[TestClient, Options]) -> TestClient:
+    return served[0]
+
+
+def test_home_lists_briefs_sections_and_findings(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    for name in ("investigators", "ministers", "prosecutors", "public"):
+        assert f'href="/brief/{name}"' in html
+    assert '<span class="tlp tlp-amber">TLP:AMBER</span>' in html
+    assert "1411 / 1500" in html or "/ 1500" in html
+    assert 'data-rule="uncited-claim"' in html
+    assert f"{SECTION}:" in html
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_brief_highlights_its_uncited_sentence_and_links_the_finding(client: TestClient) -> None:
+    html = client.get("/brief/ministers").text
+    span = re.search(r'<span class="uncited" data-line="(\d+)" tabindex="0" title="([^"]*)"', html)
+    assert span is not None
+    line = span.group(1)
+    assert f"({SECTION}:{line})" in span.group(2)
+    assert "[UNCITED]" in html and "Nobody has measured" in html
+    assert f"<code class=\"where\">{SECTION}:{line}</code>" in html
+    assert '<div class="marking-banner"><span class="tlp tlp-clear">TLP:CLEAR</span>' in html
+    assert "<strong>Assessment</strong>" in html  # judgment blocks are labelled
+
+
+def test_switching_audience_removes_restricted_text_and_lowers_the_marking(
+    client: TestClient,
+) -> None:
+    own = client.get("/brief/investigators").text
+    assert "tlp-amber" in own.split("<h1>")[0]
+    public = client.get("/brief/investigators?as=public").text
+    assert "tlp-clear" in public.split("<h1>")[0] and "tlp-amber" not in public.split("<h1>")[0]
+    assert len(public) < len(own)
+    assert "bg-withheld" not in public
+    shown = client.get("/brief/investigators?as=public&withheld=show").text
+    assert 'class="bg-withheld"' in shown
+
+
+def test_an_unknown_brief_or_audience_is_a_finding_not_an_error_page(client: TestClient) -> None:
+    response = client.get("/brief/minsters")
+    assert response.status_code == 200
+    assert "unknown brief &#39;minsters&#39; (did you mean &#39;ministers&#39;?)" in response.text
+    assert client.get("/brief/ministers?as=nobody").status_code == 200
+
+
+def test_a_fragment_is_the_main_part_alone(client: TestClient) -> None:
+    html = client.get("/claims?fragment=1").text
+    assert "<html" not in html and 'id="ledger"' in html
+
+
+def test_claims_and_refs_pages(client: TestClient) -> None:
+    claims = client.get("/claims").text
+    assert 'data-status="uncited"' in claims and "Nobody has measured" in claims
+    refs = client.get("/refs").text
+    assert "<code>europol2020iocta</code>" in refs or "entries;" in refs
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example:8123", "127.0.0.1:9999", "127.0.0.1", "", "localhost.evil:8123"]
+)
+def test_a_request_for_another_host_is_refused(root: Path, host: str) -> None:
+    client, _ = client_for(root)
+    headers = {"host": host} if host else {}
+    with client:
+        response = client.get("/", headers=headers)
+        if not host:  # httpx always sends one: send none at the ASGI level
+            response = client.get("/", headers={"host": ""})
+    assert response.status_code == 403
+    assert response.text.startswith("refused: Host ")
+
+
+def test_localhost_on_the_bound_port_is_served(client: TestClient) -> None:
+    assert client.get("/", headers={"host": f"localhost:{PORT}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/out/../secret.txt",
+        "/out/%2e%2e/secret.txt",
+        "/out/..%2fsecret.txt",
+        "/out/%2e%2e%2fbriefgen.yaml",
+        "/out/ministers.html/..",
+        "/out/",
+        "/out/link.html",
+        "/out/linked/ministers.html",
+        "/out/notes.txt",
+        "/static/../server.py",
+        "/static/%2e%2e/server.py",
+        "/static/..%2fserver.py",
+        "/static/link.css",
+        "/briefs/sections/overview.md",
+        "/briefgen.yaml",
+    ],
+)
+def test_nothing_outside_the_outputs_and_static_files_is_served(
+    client: TestClient, root: Path, path: str
+) -> None:
+    outside = root.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "ministers.html").write_text("outside", encoding="utf-8")
+    for link, target in (("link.html", root / "secret.txt"), ("linked", outside)):
+        if not (root / "build" / link).is_symlink():
+            (root / "build" / link).symlink_to(target)
+    (root / "build" / "notes.txt").write_text("notes", encoding="utf-8")
+    response = client.get(path)
+    assert response.status_code == 404, response.text
+    assert "secret" not in response.text and "outside" not in response.text
+
+
+def test_outputs_and_static_files_are_served(client: TestClient) -> None:
+    page = client.get("/out/ministers.html")
+    assert page.status_code == 200 and page.text == "<p>built</p>"
+    assert page.headers["content-security-policy"].startswith("sandbox;")
+    assert client.get("/static/workspace.js").status_code == 200
+
+
+def test_a_build_needs_this_runs_token_and_no_other_origin(
+    served: tuple[TestClient, Options],
+) -> None:
+    client, options = served
+    form = {"format": "html"}
+    assert client.post("/build/ministers", data=form).status_code == 403
+    assert client.post("/build/ministers", data={**form, "token": "x" * 43}).status_code == 403
+    evil = {"origin": "http://evil.example"}
+    with_token = {**form, "token": options.token}
+    assert client.post("/build/ministers", data=with_token, headers=evil).status_code == 403
+    assert client.get("/build/ministers").status_code == 405
+
+
+def test_a_build_with_the_token_is_refused_with_its_findings(
+    served: tuple[TestClient, Options],
+) -> None:
+    client, options = served
+    data = {"format": "html", "token": options.token}
+    response = client.post("/build/ministers", data=data, headers={"accept": "application/json"})
+    assert response.status_code == 422  # the uncited sentence refuses the build
+    problems = response.json()["problems"]
+    assert [p["rule"] for p in problems] == ["uncited-claim"]
+
+
+def test_content_cannot_put_script_into_the_page(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    hostile = (
+        "\n<script>alert(1)</script>\n\n[click](javascript:alert(2)) [@europol2020iocta]\n\n"
+        '[text]{onclick="alert(3)"} <img src=x onerror="alert(4)"> [@europol2020iocta]\n'
+    )
+    with (root / SECTION).open("a", encoding="utf-8") as f:
+        f.write(hostile)
+    client, _ = client_for(root)
+    with client:
+        html = client.get("/brief/ministers").text
+    body = html.split('<article class="brief-body"')[1]
+    assert "<script" not in body and not re.search(r"\son[a-z]+\s*=", body)
+    assert not re.search(r"""href=["']?javascript:""", body)
+    assert "Nobody" not in body or "[UNCITED]" in body
+    assert 'data-rule="raw-content"' in html
+
+
+def test_a_broken_briefgen_yaml_is_a_finding_and_recovers(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    good = (root / "briefgen.yaml").read_text(encoding="utf-8")
+    client, _ = client_for(root)
+    with client:
+        (root / "briefgen.yaml").write_text(good + "\naudiences: [unclosed\n", encoding="utf-8")
+        for path in ("/", "/brief/ministers", "/claims", "/refs"):
+            response = client.get(path)
+            assert response.status_code == 200
+            assert 'data-rule="error"' in response.text
+            assert "briefgen.yaml" in response.text and "Traceback" not in response.text
+        (root / "briefgen.yaml").write_text(good, encoding="utf-8")
+        assert 'data-rule="error"' not in client.get("/").text
+
+
+def test_file_line_links_to_the_editor_when_one_is_configured(root: Path) -> None:
+    client, _ = client_for(root, "vscode://file/{path}:{line}:{column}")
+    with client:
+        html = client.get("/brief/ministers").text
+    link = re.search(r'<a class="where" href="(vscode://file/[^"]+)">([^<]+)</a>', html)
+    assert link is not None
+    assert link.group(1).startswith(f"vscode://file/{root.as_posix()}/briefs/sections/")
+    assert link.group(2).startswith("briefs/sections/")
+
+
+def test_editor_link_quotes_the_path() -> None:
+    problem = Problem("briefs/sections/a b.md", 3, 2, "uncited-claim", "error", "m")
+    assert editor_link("x://{path}:{line}:{column}", Path("/p"), problem) == (
+        "x:///p/briefs/sections/a%20b.md:3:2"
+    )
+    assert editor_link(None, Path("/p"), problem) is None
+
+
+def test_an_edit_reads_only_the_edited_section_again(tmp_path: Path) -> None:
+    from briefgen import app
+    from briefgen.web.preview import View, render
+
+    root = copy_example(tmp_path)
+    reader = Reader()
+    project, _ = app.open_project(root, Settings())
+    render(reader, project, project.briefs["investigators"], View("investigators"), [])
+    first = reader.reads
+    path = root / SECTION
+    path.write_text(path.read_text(encoding="utf-8") + "\nMore text [@coe2022protocol].\n")
+    project, _ = app.open_project(root, Settings())
+    html = render(reader, project, project.briefs["investigators"], View("investigators"), [])
+    assert reader.reads == first + 1
+    assert "More text" in html
+
+
+def test_the_broadcast_tells_every_subscriber() -> None:
+    class Request:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    async def scenario() -> list[Any]:
+        broadcast = Broadcast()
+        stream = broadcast.stream(Request())
+        hello = await stream.__anext__()
+        broadcast.publish(["briefs/sections/a.md"])
+        change = await stream.__anext__()
+        broadcast.close()
+        rest = [m async for m in stream]
+        return [hello, change, rest, len(broadcast.queues)]
+
+    hello, change, rest, left = asyncio.run(scenario())
+    assert hello["event"] == "hello"
+    assert change["event"] == "change"
+    assert json.loads(change["data"]) == {"generation": 1, "files": ["briefs/sections/a.md"]}
+    assert rest == [] and left == 0
+
+
+def test_serve_without_the_extra_names_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name)
+    )
+    root = copy_example(tmp_path)
+    result = invoke(["serve", "--project", str(root)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "briefgen: briefgen serve needs the 'serve' extra (uvicorn not installed): "
+        "pip install 'briefgen[serve]'"
+    )
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)//{path}", "https://x/{path}", "vscode://"])
+def test_serve_refuses_an_editor_url_that_is_not_an_editors(tmp_path: Path, url: str) -> None:
+    root = copy_example(tmp_path)
+    result = invoke(["serve", "--project", str(root), "--editor-url", url])
+    assert result.exit_code == 2
+    assert "give an editor URL with {path}" in result.output
+
+
+def test_serve_outside_a_project_says_so(tmp_path: Path) -> None:
+    result = invoke(["serve", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "briefgen.yaml" in result.output
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
+    from briefgen.web.run import listen
+
+    root = copy_example(tmp_path)
+    sock = listen("127.0.0.1", 0)
+    try:
+        port = sock.getsockname()[1]
+        result = invoke(["serve", "--project", str(root), "--port", str(port)])
+    finally:
+        sock.close()
+    assert result.exit_code == 2
+    assert result.output.startswith(f"briefgen: cannot listen on 127.0.0.1:{port}: ")
+
+
+def test_example_is_not_written_to(root: Path) -> None:
+    assert not (root / "build" / "ministers.pdf").exists()
+    shutil.rmtree(root / "build" / "linked", ignore_errors=True)
