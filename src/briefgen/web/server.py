@@ -157,7 +157,10 @@ class Pages:
                     f'title="{title}" aria-describedby="{anchor}">'
                 )
 
-            out += [opening, inline.render(problems=problems), _UNCITED_RE.sub(link, body)]
+            body = _UNCITED_RE.sub(link, body)
+            heading = body.find("</h1>")
+            cut = heading + len("</h1>") if heading >= 0 else 0
+            out += [opening, body[:cut], inline.render(problems=problems), body[cut:]]
         return "".join(out)
 
 
