@@ -105,8 +105,8 @@ def measure(repeat: int, seed: int) -> list[Result]:
         proc.terminate()
         proc.wait(10)
     build = statistics.median(build_once(project) for _ in range(max(1, repeat)))
-    print(f"{SECTIONS}-section brief       edit to page (median)   cold first page   full build")
-    print(f"                          {edit:8.2f} s              {cold:8.2f} s        {build:6.2f} s")
+    print(f"{SECTIONS}-section brief   edit to page (median)   cold first page   full build")
+    print(f"{'':22}{edit:12.2f} s {cold:17.2f} s {build:12.2f} s")
     return [
         Result(
             f"serve: edit to page, {SECTIONS} sections", edit, build, "s", edit / build,

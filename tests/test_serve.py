@@ -253,21 +253,51 @@ def test_editor_link_quotes_the_path() -> None:
     assert editor_link(None, Path("/p"), problem) is None
 
 
-def test_an_edit_reads_only_the_edited_section_again(tmp_path: Path) -> None:
+def _normal(html: str) -> str:
+    """HTML up to the ids pandoc numbers blocks of footnotes with."""
+    return re.sub(r"footnotes-\d+", "footnotes-N", re.sub(r"\s+", " ", html))
+
+
+ADDITIONS = ["\nMore text, unsourced.\n", "\nMore text [@coe2022protocol].\n"]
+
+
+@pytest.mark.parametrize("addition", ADDITIONS)
+def test_an_edit_reads_only_the_edited_section_and_renders_as_a_full_render(
+    tmp_path: Path, addition: str
+) -> None:
     from briefgen import app
     from briefgen.web.preview import View, render
 
     root = copy_example(tmp_path)
-    reader = Reader()
-    project, _ = app.open_project(root, Settings())
-    render(reader, project, project.briefs["investigators"], View("investigators"), [])
-    first = reader.reads
+    reader, settings = Reader(), Settings()
+    project, _ = app.open_project(root, settings)
+    view = View("investigators")
+    render(reader, project, project.briefs["investigators"], view, [])
+    reads, renders = reader.reads, reader.renders
     path = root / SECTION
-    path.write_text(path.read_text(encoding="utf-8") + "\nMore text [@coe2022protocol].\n")
-    project, _ = app.open_project(root, Settings())
-    html = render(reader, project, project.briefs["investigators"], View("investigators"), [])
-    assert reader.reads == first + 1
+    path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    project, _ = app.open_project(root, settings)
+    findings = list(app.check(root, ["investigators"], settings).findings)
+    html = render(reader, project, project.briefs["investigators"], view, findings)
+    assert reader.reads == reads + 1 and reader.renders == renders + 1
     assert "More text" in html
+    whole = render(Reader(), project, project.briefs["investigators"], view, findings)
+    assert _normal(html) == _normal(whole)
+
+
+def test_citations_are_found_whole_with_the_spans_inside_them() -> None:
+    from briefgen.web.preview import citations
+
+    html = (
+        '<p>a <span class="citation" data-cites="k">(<span class="nocase">X</span> '
+        '<a href="#ref-k">2020</a>)</span> b <span class="citation" data-cites="j">[2]</span>'
+        '<span class="uncited">c</span></p>'
+    )
+    assert citations(html) == [
+        '<span class="citation" data-cites="k">(<span class="nocase">X</span> '
+        '<a href="#ref-k">2020</a>)</span>',
+        '<span class="citation" data-cites="j">[2]</span>',
+    ]
 
 
 def test_the_broadcast_tells_every_subscriber() -> None:

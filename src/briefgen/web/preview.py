@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import secrets
 import tempfile
 import threading
 from collections import OrderedDict
@@ -54,6 +56,19 @@ class Reader:
         self._docs: OrderedDict[str, Json] = OrderedDict()
         self._lock = threading.Lock()
         self.api_version: Json = None
+        self.html: OrderedDict[str, str] = OrderedDict()  # context:part key -> its HTML
+        self.cites: OrderedDict[str, list[str]] = OrderedDict()  # context:index -> citations
+        self.renders = 0  # pandoc writing runs, for tests
+
+    def remember(self, found: dict[str, Any], cites: bool = False) -> None:
+        """Parts as rendered (or, ``cites``, their citations as rendered), newest kept."""
+        store: OrderedDict[str, Any] = self.cites if cites else self.html
+        with self._lock:
+            for key, value in found.items():
+                store[key] = value
+                store.move_to_end(key)
+            while len(store) > self.size:
+                store.popitem(last=False)
 
     def blocks(self, text: str) -> list[Json]:
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -105,11 +120,28 @@ def marked_body(section: Section, marks: Sequence[Mark]) -> str:
     return "".join(pieces).strip("\n")
 
 
-def _section_div(reader: Reader, section: Section, marks: Sequence[Mark], kept: bool) -> Json:
+@dataclass(frozen=True)
+class Part:
+    """A piece of the page rendered on its own: the front matter, a section, the references.
+    ``key`` names its text (and whether the audience gets it)."""
+
+    key: str
+    blocks: list[Json]
+
+
+def _part(reader: Reader, text: str, wrap: Json | None = None) -> Part:
+    blocks = reader.blocks(text)
+    if wrap is not None:
+        blocks = [{"t": "Div", "c": [wrap, blocks]}]
+    digest = hashlib.sha256(json.dumps([text, wrap]).encode("utf-8")).hexdigest()
+    return Part(digest, blocks)
+
+
+def _section_part(reader: Reader, section: Section, marks: Sequence[Mark], kept: bool) -> Part:
     text = f"# {plain_text(section.title)} {{#sec-{section.id}}}\n\n{marked_body(section, marks)}\n"
     classes = ["bg-section"] if kept else ["bg-section", "bg-withheld"]
     attrs = [["data-file", section.rel], ["data-section", section.id]]
-    return {"t": "Div", "c": [["", classes, attrs], reader.blocks(text)]}
+    return _part(reader, text, ["", classes, attrs])
 
 
 def _front(brief: Brief, sections: Sequence[Section]) -> str:
@@ -123,14 +155,16 @@ def _front(brief: Brief, sections: Sequence[Section]) -> str:
     return "\n".join(parts)
 
 
-def document(
+REFERENCES = "# References {.unnumbered}\n\n::: {#refs}\n:::\n"
+
+
+def parts(
     reader: Reader, project: Project, brief: Brief, view: View, findings: Sequence[Finding]
-) -> tuple[Json, str]:
-    """The brief's pandoc document for the view, and the Markdown it was read from (for the
-    keys it may cite)."""
-    blocks: list[Json] = []
-    texts = []
-    shown = []
+) -> tuple[list[Part], str]:
+    """The page's parts for the view (front, sections, references), and the Markdown they
+    were read from (for the keys it may cite)."""
+    sections: list[Part] = []
+    texts, shown = [], []
     for sid in brief.sections:
         section = project.sections.get(sid)
         if section is None:
@@ -139,22 +173,151 @@ def document(
         if not kept and view.withheld != "show":
             continue
         shown.append(section)
-        blocks.append(_section_div(reader, section, uncited_marks(section, findings), kept))
+        sections.append(_section_part(reader, section, uncited_marks(section, findings), kept))
         texts.append(section.source)
     front = _front(brief, shown)
-    if front:
-        blocks[:0] = reader.blocks(front)
-    blocks += reader.blocks("# References {.unnumbered}\n\n::: {#refs}\n:::\n")
-    return {"pandoc-api-version": reader.api_version, "meta": {}, "blocks": blocks}, (
-        "\n".join([front, *texts])
-    )
+    front_part = _part(reader, front) if front else Part("", [])
+    return [front_part, *sections, _part(reader, REFERENCES)], "\n".join([front, *texts])
+
+
+def stub(blocks: list[Json]) -> list[Json]:
+    """Only what citeproc and the footnote numbering see of blocks: the divs (an audience
+    may be left out with what it holds), each block's citations and footnotes, in order."""
+    out: list[Json] = []
+    for block in blocks:
+        if block.get("t") == "Div":
+            out.append({"t": "Div", "c": [block["c"][0], stub(block["c"][1])]})
+            continue
+        inlines = _cites(block.get("c"))
+        if inlines:
+            out.append({"t": "Para", "c": inlines})
+    return out
+
+
+def _cites(node: Json) -> list[Json]:
+    if isinstance(node, dict):
+        kind = node.get("t")
+        if kind == "Cite":  # what numbers it: the keys, in order, and how it is cited
+            bare = [{**c, "citationPrefix": [], "citationSuffix": []} for c in node["c"][0]]
+            return [{"t": "Cite", "c": [bare, []]}, {"t": "Space"}]
+        if kind == "Note":
+            return [{"t": "Note", "c": stub(node["c"])}]
+        return _cites(node.get("c"))
+    if isinstance(node, list):
+        return [found for item in node for found in _cites(item)]
+    return []
 
 
 def render(
     reader: Reader, project: Project, brief: Brief, view: View, findings: Sequence[Finding]
 ) -> str:
-    """The brief's body as sanitised HTML for the view. Raises RenderError."""
-    doc, markdown = document(reader, project, brief, view, findings)
+    """The brief's body as sanitised HTML for the view. Raises RenderError.
+
+    A part whose text is unchanged, among parts whose citations and footnotes are all
+    unchanged, is taken as last rendered; one changed part is rendered among the others'
+    citations alone (what numbers its citations and notes as in the whole brief); more
+    changes render the whole brief."""
+    pieces, markdown = parts(reader, project, brief, view, findings)
+    stubs = [stub(p.blocks) for p in pieces]
+    context = hashlib.sha256(json.dumps([stubs, view.audience, view.withheld]).encode()).hexdigest()
+    known: list[str | None] = [reader.html.get(f"{context}:{p.key}") for p in pieces]
+    rendered = _fill(reader, project, view, markdown, pieces, known, context)
+    done = zip(pieces, known, strict=True)
+    reader.remember({f"{context}:{p.key}": html or "" for p, html in done})
+    reader.remember({f"{context}:{i}": citations(known[i] or "") for i in rendered}, cites=True)
+    return "".join(html or "" for html in known)
+
+
+def _fill(
+    reader: Reader,
+    project: Project,
+    view: View,
+    markdown: str,
+    pieces: list[Part],
+    known: list[str | None],
+    context: str,
+) -> list[int]:
+    """Render the parts not known (in place); which were rendered."""
+    missing = [i for i, html in enumerate(known) if html is None]
+    if len(missing) == 1 and missing[0] != len(pieces) - 1:
+        i = missing[0]
+        blocks = [p.blocks if j == i else stub(p.blocks) for j, p in enumerate(pieces)]
+        known[i] = _recited(reader, project, view, blocks, i, reader.cites.get(f"{context}:{i}"))
+        if known[i] is None:
+            known[i] = _run(reader, project, view, markdown, blocks)[i]
+        return [i]
+    if missing:
+        known[:] = _run(reader, project, view, markdown, [p.blocks for p in pieces])
+        return list(range(len(pieces)))
+    return []
+
+
+def citations(html: str) -> list[str]:
+    """Each rendered citation of a piece of HTML (``<span class="citation" ...>...</span>``,
+    spans inside it included), in order."""
+    found: list[str] = []
+    start = html.find('<span class="citation"')
+    while start >= 0:
+        depth, pos = 0, start
+        while True:
+            opening, closing = html.find("<span", pos + 1), html.find("</span>", pos + 1)
+            if closing < 0:
+                return found
+            if 0 <= opening < closing:
+                depth, pos = depth + 1, opening
+                continue
+            if depth == 0:
+                end = closing + len("</span>")
+                found.append(html[start:end])
+                break
+            depth, pos = depth - 1, closing
+        start = html.find('<span class="citation"', end)
+    return found
+
+
+def _recited(
+    reader: Reader,
+    project: Project,
+    view: View,
+    blocks: list[list[Json]],
+    i: int,
+    cited: list[str] | None,
+) -> str | None:
+    """Piece ``i`` written without citeproc, its citations then put back as the last
+    render gave them (the same citations in the same places give the same text); None
+    when there is no last render or the citations do not match one for one."""
+    if cited is None:
+        return None
+    html = _run(reader, project, view, "", blocks, cite=False)[i]
+    plain = citations(html)
+    if len(plain) != len(cited):
+        return None
+    out, pos = [], 0
+    for old, new in zip(plain, cited, strict=True):
+        at = html.index(old, pos)
+        out += [html[pos:at], new]
+        pos = at + len(old)
+    return "".join([*out, html[pos:]])
+
+
+CUT = "bg-cut-" + secrets.token_hex(8)
+_CUT_RE = re.compile(rf'<div class="{CUT}">\s*</div>\n?')
+
+
+def _run(
+    reader: Reader,
+    project: Project,
+    view: View,
+    markdown: str,
+    pieces: list[list[Json]],
+    cite: bool = True,
+) -> list[str]:
+    """pandoc's HTML of each piece, written as one document (``cite``: with citeproc)."""
+    reader.renders += 1
+    blocks: list[Json] = []
+    for piece in pieces:
+        blocks += [{"t": "Div", "c": [["", [CUT], []], []]}, *piece]
+    doc = {"pandoc-api-version": reader.api_version, "meta": {}, "blocks": blocks}
     first = "preview.lua" if view.withheld == "show" else "audience.lua"
     first_path = PREVIEW_FILTER if first == "preview.lua" else template_path(project, first)
     with tempfile.TemporaryDirectory(prefix="briefgen-serve-") as tmp:
@@ -166,15 +329,13 @@ def render(
             str(first_path),
             "--lua-filter",
             str(template_path(project, "dated.lua")),
-            "--citeproc",
-            "--bibliography",
-            _bibliography(project, markdown, Path(tmp)),
-            "--csl",
-            str(project.config.csl),
+            *(_citeproc(project, markdown, Path(tmp)) if cite else []),
             "--lua-filter",
             str(template_path(project, "brief.lua")),
             "--lua-filter",
             str(template_path(project, "citations.lua")),
+            "--reference-location=block",
+            "--wrap=none",
             "--to",
             "html5",
             "--metadata",
@@ -186,7 +347,16 @@ def render(
         ]
         out = pandoc.run(args, json.dumps(doc), timeout=pandoc.RENDER_TIMEOUT, cwd=project.root)
     page = sanitise_html(b"<html><body>" + out + b"</body></html>")
-    return page[len(b"<html><body>") : -len(b"</body></html>")].decode("utf-8")
+    html = page[len(b"<html><body>") : -len(b"</body></html>")].decode("utf-8")
+    chunks = _CUT_RE.split(html)[1:]
+    if len(chunks) != len(pieces):
+        raise RenderError("the brief's preview could not be split into its sections")
+    return chunks
+
+
+def _citeproc(project: Project, markdown: str, tmp: Path) -> list[str]:
+    bibliography = _bibliography(project, markdown, tmp)
+    return ["--citeproc", "--bibliography", bibliography, "--csl", str(project.config.csl)]
 
 
 def _bibliography(project: Project, markdown: str, tmp: Path) -> str:
