@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
 import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,8 +72,20 @@ class Reader:
             while len(store) > self.size:
                 store.popitem(last=False)
 
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Read the texts not yet read, several pandoc processes at a time."""
+        with self._lock:
+            wanted = {t for t in texts if t and self._key(t) not in self._docs}
+        if len(wanted) > 1:
+            with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+                list(pool.map(self.blocks, sorted(wanted)))
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def blocks(self, text: str) -> list[Json]:
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        key = self._key(text)
         with self._lock:
             if key in self._docs:
                 self._docs.move_to_end(key)
@@ -137,11 +151,12 @@ def _part(reader: Reader, text: str, wrap: Json | None = None) -> Part:
     return Part(digest, blocks)
 
 
-def _section_part(reader: Reader, section: Section, marks: Sequence[Mark], kept: bool) -> Part:
+def _section_text(section: Section, marks: Sequence[Mark], kept: bool) -> tuple[str, Json]:
+    """What pandoc reads of a section (heading and marked body), and the div around it."""
     text = f"# {plain_text(section.title)} {{#sec-{section.id}}}\n\n{marked_body(section, marks)}\n"
     classes = ["bg-section"] if kept else ["bg-section", "bg-withheld"]
     attrs = [["data-file", section.rel], ["data-section", section.id]]
-    return _part(reader, text, ["", classes, attrs])
+    return text, ["", classes, attrs]
 
 
 def _front(brief: Brief, sections: Sequence[Section]) -> str:
@@ -163,7 +178,7 @@ def parts(
 ) -> tuple[list[Part], str]:
     """The page's parts for the view (front, sections, references), and the Markdown they
     were read from (for the keys it may cite)."""
-    sections: list[Part] = []
+    pending: list[tuple[str, Json]] = []
     texts, shown = [], []
     for sid in brief.sections:
         section = project.sections.get(sid)
@@ -173,9 +188,11 @@ def parts(
         if not kept and view.withheld != "show":
             continue
         shown.append(section)
-        sections.append(_section_part(reader, section, uncited_marks(section, findings), kept))
+        pending.append(_section_text(section, uncited_marks(section, findings), kept))
         texts.append(section.source)
     front = _front(brief, shown)
+    reader.prefetch([front, *(text for text, _ in pending), REFERENCES])
+    sections = [_part(reader, text, wrap) for text, wrap in pending]
     front_part = _part(reader, front) if front else Part("", [])
     return [front_part, *sections, _part(reader, REFERENCES)], "\n".join([front, *texts])
 
