@@ -191,6 +191,26 @@ def test_a_build_needs_this_runs_token_and_no_other_origin(
     assert client.get("/build/ministers").status_code == 405
 
 
+@pytest.mark.parametrize("name", ["nobody", "..", "%2e%2e%2fbriefgen"])
+def test_a_build_of_no_brief_is_refused(served: tuple[TestClient, Options], name: str) -> None:
+    client, options = served
+    data = {"format": "pdf", "token": options.token}
+    response = client.post(f"/build/{name}", data=data, headers={"accept": "application/json"})
+    assert response.status_code in (404, 405, 422)  # ".." is gone before routing
+    if response.status_code == 422:
+        assert response.json()["problems"][0]["message"].startswith("unknown brief")
+
+
+def test_a_huge_or_odd_build_form_is_no_token(served: tuple[TestClient, Options]) -> None:
+    client, options = served
+    huge = {"format": "pdf", "token": options.token, "pad": "x" * 10_000}
+    assert client.post("/build/ministers", data=huge).status_code == 403
+    multipart = client.post(
+        "/build/ministers", files={"token": (None, options.token), "format": (None, "pdf")}
+    )
+    assert multipart.status_code == 403
+
+
 def test_a_build_with_the_token_is_refused_with_its_findings(
     served: tuple[TestClient, Options],
 ) -> None:
@@ -200,6 +220,24 @@ def test_a_build_with_the_token_is_refused_with_its_findings(
     assert response.status_code == 422  # the uncited sentence refuses the build
     problems = response.json()["problems"]
     assert [p["rule"] for p in problems] == ["uncited-claim"]
+
+
+def test_a_build_with_the_token_writes_the_output_and_links_it(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    client, options = client_for(root)
+    data = {"format": "html", "token": options.token}
+    json_please = {"accept": "application/json"}
+    with client:
+        response = client.post("/build/ministers", data=data, headers=json_please)
+        assert response.status_code == 200
+        assert response.json() == {"problems": [], "outputs": {"html": "ministers.html"}}
+        assert 'href="/out/ministers.html"' in client.get("/brief/ministers").text
+        assert "Not built yet." in client.get("/brief/public").text
+        page = client.get("/out/ministers.html")
+        assert page.status_code == 200 and "TLP:CLEAR" in page.text
+        redirect = client.post("/build/ministers", data=data, follow_redirects=False)
+        assert redirect.status_code == 303 and redirect.headers["location"] == "/brief/ministers"
+    assert (root / "build" / "ministers.html").is_file()
 
 
 def test_content_cannot_put_script_into_the_page(tmp_path: Path) -> None:

@@ -222,9 +222,13 @@ class Handlers:
 async def small_form(request: Request, limit: int = 4096) -> dict[str, str]:
     """A small urlencoded form (a build's token and format); anything else is empty."""
     kind = request.headers.get("content-type", "").split(";")[0].strip()
-    body = await request.body()
-    if kind != "application/x-www-form-urlencoded" or len(body) > limit:
+    if kind != "application/x-www-form-urlencoded":
         return {}
+    body = b""
+    async for chunk in request.stream():  # never more than the limit in memory
+        body += chunk
+        if len(body) > limit:
+            return {}
     fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
     return {name: values[0] for name, values in fields.items()}
 
@@ -308,4 +312,6 @@ def serve_output(outdir: Path, rel: str) -> Response:
         response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
     if suffix == ".html":  # an output page: its own styles, no script at all
         response.headers["Content-Security-Policy"] = OUTPUT_CSP
+    if suffix == ".pdf":  # the browser's own viewer shows it: a policy for pages would stop it
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
     return response
