@@ -240,6 +240,18 @@ def test_a_build_with_the_token_writes_the_output_and_links_it(tmp_path: Path) -
     assert (root / "build" / "ministers.html").is_file()
 
 
+def test_an_unknown_key_is_a_finding_and_listed_on_the_references_page(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    with (root / SECTION).open("a", encoding="utf-8") as f:
+        f.write("\nA claim with a key nobody defined [@nosuchkey2020].\n")
+    client, _ = client_for(root)
+    with client:
+        refs = client.get("/refs").text
+        brief = client.get("/brief/ministers").text
+    assert "Cited but not in the bibliography: <code>nosuchkey2020</code>" in refs
+    assert 'data-rule="unknown-key"' in brief and 'data-text="@nosuchkey2020"' in brief
+
+
 def test_content_cannot_put_script_into_the_page(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     hostile = (

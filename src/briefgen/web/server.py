@@ -121,7 +121,7 @@ class Pages:
         self.env.globals["editor_link"] = lambda p: editor_link(
             options.editor_url, workspace.root, p
         )
-        self.env.filters["anchor"] = lambda p: f"f-{p.line}-{p.column}-{abs(hash(p)) % 10**6}"
+        self.env.filters["anchor"] = lambda p: f"{p.line}-{p.column}-{abs(hash(p)) % 10**6}"
 
     def page(self, request: Request, name: str, title: str, **values: Any) -> Response:
         main = self.env.get_template(f"{name}.html").render(token=self.options.token, **values)
@@ -150,7 +150,7 @@ class Pages:
                 problem = lines.get(int(match.group(1)))
                 if problem is None:
                     return match.group(0)
-                anchor = self.env.filters["anchor"](problem)
+                anchor = "i-" + self.env.filters["anchor"](problem)
                 title = Markup.escape(f"{problem.message} ({problem.file}:{problem.line})")
                 return (
                     f'<span class="uncited" data-line="{match.group(1)}" tabindex="0" '

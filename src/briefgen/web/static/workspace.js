@@ -110,7 +110,7 @@
     main.querySelectorAll("article.brief-body .bg-section").forEach((section) => {
       section.querySelectorAll("aside li.finding").forEach((li) => {
         if (li.dataset.rule === "terminology") markText(section, li.dataset.text, "bg-term");
-        if (li.dataset.rule === "unknown-key") markText(section, li.dataset.text, "bg-key");
+        if (li.dataset.rule === "unknown-key") markText(section, li.dataset.text.replace(/^@/, ""), "bg-key");
       });
     });
     main.querySelectorAll('article.brief-body a[role="doc-biblioref"]').forEach((a) => {
