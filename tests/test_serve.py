@@ -285,6 +285,20 @@ def test_a_broken_briefgen_yaml_is_a_finding_and_recovers(tmp_path: Path) -> Non
         assert 'data-rule="error"' not in client.get("/").text
 
 
+def test_a_broken_brief_file_shows_its_finding_not_unknown_brief(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    path = root / "briefs" / "ministers.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + "title: [unclosed\n", encoding="utf-8")
+    client, _ = client_for(root)
+    with client:
+        html = client.get("/brief/ministers").text
+        assert 'data-rule="brief-file"' in html and "YAML syntax error" in html
+        assert "unknown brief" not in html
+        path.write_text(good, encoding="utf-8")
+        assert 'data-rule="brief-file"' not in client.get("/brief/ministers").text
+
+
 def test_file_line_links_to_the_editor_when_one_is_configured(root: Path) -> None:
     client, _ = client_for(root, "vscode://file/{path}:{line}:{column}")
     with client:

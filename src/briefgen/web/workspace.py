@@ -16,7 +16,7 @@ from briefgen import app
 from briefgen.build import expected_marking
 from briefgen.errors import BriefgenError
 from briefgen.findings import RULES, Finding
-from briefgen.model import Project
+from briefgen.model import BRIEFS_DIR, Project
 from briefgen.render import FORMATS
 from briefgen.settings import Settings
 from briefgen.web.preview import Reader, View, render
@@ -180,6 +180,8 @@ class Workspace:
             page = BriefPage(name=name, withheld="show" if withheld == "show" else "hide")
             try:
                 project, _ = app.open_project(self.root, self.settings)
+                if self._broken(project, name, page):
+                    return page
                 brief = app.briefs_named(project, [name])[0]
                 report = app.check(self.root, [name], self.settings)
             except BriefgenError as exc:
@@ -203,6 +205,16 @@ class Workspace:
             except BriefgenError as exc:
                 page.problems.append(Problem.failed(exc))
             return page
+
+    def _broken(self, project: Project, name: str, page: BriefPage) -> bool:
+        """Whether the brief's file is there but cannot be read: then the page shows why
+        (its findings), not "unknown brief"."""
+        rel = f"{BRIEFS_DIR}/{name}.yaml"
+        if name in project.briefs or not (self.root / rel).is_file():
+            return False
+        page.problems = [Problem.of(f) for f in project.findings if f.file == rel]
+        page.inputs = [rel]
+        return bool(page.problems)
 
     def claims(self) -> tuple[list[Any], list[Problem]]:
         with self.lock:
