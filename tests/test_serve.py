@@ -76,7 +76,9 @@ def test_home_lists_briefs_sections_and_findings(client: TestClient) -> None:
 
 def test_a_brief_highlights_its_uncited_sentence_and_links_the_finding(client: TestClient) -> None:
     html = client.get("/brief/ministers").text
-    span = re.search(r'<span class="uncited" data-line="(\d+)" tabindex="0" title="([^"]*)"', html)
+    span = re.search(
+        r'<span class="uncited" data-line="(\d+)" tabindex="0" id="u-[^"]+" title="([^"]*)"', html
+    )
     assert span is not None
     line = span.group(1)
     assert f"({SECTION}:{line})" in span.group(2)

@@ -130,6 +130,8 @@ def test_an_uncited_sentence_appears_highlighted_without_a_reload(
         mark.wait_for(timeout=15000)
         assert page.evaluate("window.__same") is True  # no reload
         assert "uncited-claim" in page.locator("aside.inline-findings").first.inner_text()
+        in_text = page.locator('section[aria-labelledby="brief-findings"] a.in-text').first
+        assert in_text.get_attribute("href") == "#" + mark.get_attribute("id")
     finally:
         path.write_text(original, encoding="utf-8")
     page.locator("span.uncited").wait_for(state="detached", timeout=15000)

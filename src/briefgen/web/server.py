@@ -154,7 +154,7 @@ class Pages:
                 title = Markup.escape(f"{problem.message} ({problem.file}:{problem.line})")
                 return (
                     f'<span class="uncited" data-line="{match.group(1)}" tabindex="0" '
-                    f'title="{title}" aria-describedby="{anchor}">'
+                    f'id="u-{anchor[2:]}" title="{title}" aria-describedby="{anchor}">'
                 )
 
             body = _UNCITED_RE.sub(link, body)

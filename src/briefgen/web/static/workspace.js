@@ -113,6 +113,16 @@
         if (li.dataset.rule === "unknown-key") markText(section, li.dataset.text.replace(/^@/, ""), "bg-key");
       });
     });
+    main.querySelectorAll('section[aria-labelledby="brief-findings"] li.finding').forEach((li) => {
+      const key = li.id.replace(/^f-/, "");
+      const target = document.getElementById("u-" + key) || document.getElementById("i-" + key);
+      if (!target) return;
+      const link = document.createElement("a");
+      link.href = "#" + target.id;
+      link.className = "in-text";
+      link.textContent = "in the text";
+      li.append(" ", link);
+    });
     main.querySelectorAll('article.brief-body a[role="doc-biblioref"]').forEach((a) => {
       const entry = document.getElementById(decodeURIComponent(a.hash.slice(1)));
       if (entry) a.title = entry.textContent.replace(/\s+/g, " ").trim();
