@@ -173,6 +173,27 @@ def test_nothing_outside_the_outputs_and_static_files_is_served(
     assert "secret" not in response.text and "outside" not in response.text
 
 
+def test_a_build_folder_that_is_a_link_out_of_the_project_is_not_served(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    root = copy_example(tmp_path / "p")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "ministers.html").write_text("from elsewhere", encoding="utf-8")
+    (root / "build").symlink_to(elsewhere)
+    client, _ = client_for(root)
+    with client:
+        assert client.get("/out/ministers.html").status_code == 404
+        assert "Not built yet." in client.get("/brief/ministers").text
+
+
+def test_a_hostile_brief_name_is_text(client: TestClient) -> None:
+    response = client.get("/brief/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert response.status_code in (200, 404)
+    assert "<script>alert(1)" not in response.text
+    page = client.get('/brief/ministers?as="><script>alert(2)</script>')
+    assert "<script>alert(2)" not in page.text
+
+
 def test_outputs_and_static_files_are_served(client: TestClient) -> None:
     page = client.get("/out/ministers.html")
     assert page.status_code == 200 and page.text == "<p>built</p>"

@@ -290,6 +290,8 @@ def output_path(outdir: Path, rel: str) -> Path | None:
     """The file in build/ that ``rel`` names: a regular file of a known format, neither a
     link nor under one, nothing outside build/; None otherwise."""
     parts = rel.split("/")
+    if outdir.is_symlink():  # build/ itself a link: the files are not the project's
+        return None
     if not rel or "\\" in rel or "\x00" in rel or any(p in ("", ".", "..") for p in parts):
         return None
     path = outdir / rel

@@ -108,7 +108,9 @@ class Workspace:
 
     def built(self, name: str) -> dict[str, str]:
         """The outputs of a brief in build/: format -> file name."""
-        found = {}
+        found: dict[str, str] = {}
+        if self.outdir.is_symlink():
+            return found
         for fmt in FORMATS:
             path = self.outdir / f"{name}.{fmt}"
             if path.is_file() and not path.is_symlink():
