@@ -194,6 +194,32 @@ def test_a_hostile_brief_name_is_text(client: TestClient) -> None:
     assert "<script>alert(2)" not in page.text
 
 
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_a_sections_image_is_shown_and_only_project_images_are_served(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    (root / "figures").mkdir()
+    (root / "figures" / "chart.png").write_bytes(PNG)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.png"
+    outside.write_bytes(PNG)
+    (root / "figures" / "linked.png").symlink_to(outside)
+    with (root / SECTION).open("a", encoding="utf-8") as f:
+        f.write("\n![Requests by year [@coe2022protocol]](figures/chart.png)\n")
+    client, _ = client_for(root)
+    with client:
+        html = client.get("/brief/ministers").text
+        assert '<img src="/media/figures/chart.png"' in html
+        image = client.get("/media/figures/chart.png")
+        assert image.status_code == 200 and image.content == PNG
+        assert image.headers["content-security-policy"].startswith("sandbox")
+        for path in ("figures/linked.png", "briefgen.yaml", "../x.png", "%2e%2e/x.png", ""):
+            assert client.get(f"/media/{path}").status_code == 404, path
+
+
 def test_outputs_and_static_files_are_served(client: TestClient) -> None:
     page = client.get("/out/ministers.html")
     assert page.status_code == 200 and page.text == "<p>built</p>"

@@ -12,8 +12,10 @@ content reaches the page.
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import json
 import os
+import posixpath
 import re
 import secrets
 import tempfile
@@ -24,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from briefgen.assemble import DraftMark, plain_text, template_path
 from briefgen.bibliography import cited_keys, read_bibliography, subset
@@ -317,6 +320,20 @@ def _recited(
     return "".join([*out, html[pos:]])
 
 
+_IMG_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+MEDIA = "/media/"
+
+
+def _media(match: re.Match[str]) -> str:
+    """An image of the project, shown from the workspace's /media/ (which serves only the
+    project's image files); any other source is left as it is (and not loaded: the page's
+    policy allows images from the workspace alone)."""
+    src = html_lib.unescape(match.group(2))
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "#")):
+        return match.group(0)
+    return match.group(1) + MEDIA + quote(posixpath.normpath(src)) + match.group(3)
+
+
 CUT = "bg-cut-" + secrets.token_hex(8)
 _CUT_RE = re.compile(rf'<div class="{CUT}">\s*</div>\n?')
 
@@ -365,6 +382,7 @@ def _run(
         out = pandoc.run(args, json.dumps(doc), timeout=pandoc.RENDER_TIMEOUT, cwd=project.root)
     page = sanitise_html(b"<html><body>" + out + b"</body></html>")
     html = page[len(b"<html><body>") : -len(b"</body></html>")].decode("utf-8")
+    html = _IMG_RE.sub(_media, html)
     chunks = _CUT_RE.split(html)[1:]
     if len(chunks) != len(pieces):
         raise RenderError("the brief's preview could not be split into its sections")

@@ -29,6 +29,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from briefgen.files import inside
+from briefgen.safety import image_files
 from briefgen.web.events import Broadcast, watch_project
 from briefgen.web.workspace import BriefPage, Problem, Workspace
 
@@ -215,6 +216,18 @@ class Handlers:
     async def output(self, request: Request) -> Response:
         return serve_output(self.workspace.outdir, request.path_params["path"])
 
+    async def media(self, request: Request) -> Response:
+        """An image file of the project (briefgen.safety.image_files: a regular file inside
+        it, with an image extension, not too large), shown in a brief; nothing else."""
+        rel = request.path_params["path"]
+        found = await run_in_threadpool(image_files, self.workspace.root)
+        path = found.get(rel)
+        if path is None:
+            return secured(Response("not found", 404, media_type="text/plain"))
+        response = secured(FileResponse(path))
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
+
     async def events(self, request: Request) -> Response:
         return EventSourceResponse(self.broadcast.stream(request), ping=15)
 
@@ -258,6 +271,7 @@ def build_app(workspace: Workspace, options: Options, watch: bool = True) -> ASG
         Route("/refs", h.refs),
         Route("/build/{name}", h.build, methods=["POST"]),
         Route("/out/{path:path}", h.output),
+        Route("/media/{path:path}", h.media),
         Route("/events", h.events),
         Mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static"),
     ]
