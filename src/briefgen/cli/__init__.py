@@ -10,6 +10,7 @@ message and an exit code here, in ``main``.
     checking.py   check, list, claims, refs, diff
     building.py   build, verify, watch
     authoring.py  new, init, import
+    serving.py    serve (the web workspace, briefgen.web)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import click
 
 # the command modules add their commands to the group as they are imported
-from briefgen.cli import authoring, building, checking  # noqa: F401
+from briefgen.cli import authoring, building, checking, serving  # noqa: F401
 from briefgen.cli.group import cli
 from briefgen.errors import BriefgenError
 from briefgen.settings import Settings
