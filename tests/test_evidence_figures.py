@@ -103,6 +103,9 @@ def test_different_dates_never_match(a: dt.date, b: dt.date) -> None:
         ("a three-year, 7–10-year-olds", [("n:3",), ("n:7", "n:10")]),
         ("the 10th edition, 2.50 and 2.5", [("n:10",), ("n:2.5",), ("n:2.5",)]),
         ("$3m and €2.5 billion", [("n:3000000",), ("n:2500000000",)]),
+        # a compound number word is one number, never a range from its tens to its unit
+        ("Eighty-five percent of them", [("p:85",)]),
+        ("eighty-five per cent and sixty four", [("p:85",), ("n:64",)]),
     ],
 )
 def test_figures_in_a_claim(text: str, expected: list[tuple[str, ...]]) -> None:

@@ -228,7 +228,7 @@ def find_figures(text: str, claim: bool = True) -> list[Figure]:
         if (
             kind == "range"
             and (
-                _COMPOUND.fullmatch(raw)  # "twenty-one": one number
+                _COMPOUND.match(raw)  # "twenty-one", "Eighty-five percent": one number
                 or (raw.lower().split()[1:2] == ["and"] and not _between(text, match.start()))
             )
         ):
