@@ -66,13 +66,20 @@ def test_check_returns_a_frozen_report_and_uses_no_cache_when_told(project: Copy
         report.summary = {}  # type: ignore[misc]
 
 
-def test_build_stamps_the_settings_epoch(project: Copy) -> None:
+def test_build_stamps_the_settings_epoch_where_the_brief_states_no_date(project: Copy) -> None:
+    """SOURCE_DATE_EPOCH stands in for the clock, never for a date the brief states."""
     root = project("basic")
-    request = app.BuildRequest(("note",), False, ("html",), None)
-    outcome = app.build(root, request, Settings(source_date_epoch="1795305600"))
-    assert not outcome.refused
+    request = app.BuildRequest(("note",), False, ("html",), None, force=True)
+    settings = Settings(source_date_epoch="1795305600")  # 2026-11-22
+    assert not app.build(root, request, settings).refused
     html = (root / "build/note.html").read_text(encoding="utf-8")
-    assert 'content="2026-11-22"' in html  # not the brief's date: 2026-11-23
+    assert 'content="2026-11-23"' in html  # the brief's date:
+    brief = root / "briefs/note.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text("".join(x for x in text.splitlines(True) if not x.startswith("date:")))
+    assert not app.build(root, request, settings).refused
+    html = (root / "build/note.html").read_text(encoding="utf-8")
+    assert 'content="2026-11-22"' in html
 
 
 def test_commands_name_unknown_briefs_with_a_suggestion(project: Copy) -> None:

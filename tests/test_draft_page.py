@@ -67,6 +67,10 @@ def test_no_findings_says_so_and_many_are_counted() -> None:
     page = findings_page(many)
     assert page.count('"a.md:') == LISTED
     assert "… and 5 more." in page
+    # warnings alone do not refuse the brief, and the page does not say they do
+    assert "none of it is an error: the brief itself builds" in page
+    assert "refused" not in page
+    assert "is refused until every error is resolved" in findings_page([("error x", "a.md:1", "m")])
 
 
 def test_draft_pdf_ends_with_its_findings(project) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ their pages read back as text (issue #19)."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -133,3 +134,27 @@ def test_no_page_ends_with_a_label_or_a_heading(
             if last in LABELS or last in headings or two in headings:
                 stranded.append(f"{name}.pdf page {number}: {last!r}")
     assert stranded == []
+
+
+def test_no_wrapped_line_of_a_paragraph_starts_a_typst_list(tmp_path: Path) -> None:
+    """pandoc wraps the Typst it writes; a wrapped line starting "3. " (as in "[12], recital
+    3. The ...") made Typst start a numbered list in mid-paragraph. Paragraphs are written
+    on one line."""
+    from briefgen.assemble import assemble
+    from briefgen.load import load_project
+    from briefgen.render import render_typst
+    from tests.conftest import PROJECTS
+
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "basic", root, ignore=shutil.ignore_patterns(".briefgen-cache"))
+    section = root / "briefs/sections/anonymity.md"
+    # paragraphs of every length up to a line and a half: in one, a wrap falls before "3."
+    paragraphs = "\n\n".join(
+        f"{'ab ' * k}rules [@owen2015tor, recital 3]. The end." for k in range(1, 30)
+    )
+    section.write_text(section.read_text(encoding="utf-8") + f"\n{paragraphs}\n", encoding="utf-8")
+    project = load_project(root)
+    brief = project.briefs["note"]
+    source = render_typst(project, assemble(project, brief, "TLP:CLEAR")).decode("utf-8")
+    assert source.count("recital 3. The end.") == 29
+    assert not re.search(r"^\s*\d+\.\s", source, re.M)

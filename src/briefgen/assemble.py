@@ -95,12 +95,13 @@ def _environment(dirs: tuple[Path, ...], root: Path) -> jinja2.Environment:
 
 
 def brief_date(brief: Brief, epoch: int | None = None, today: dt.date | None = None) -> dt.date:
-    """The date a build stamps: SOURCE_DATE_EPOCH's (``epoch``, from Settings), else the
-    brief's date:, else today (reproducible builds)."""
-    if epoch is not None:
-        return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
+    """The date a brief prints: its own date:, else SOURCE_DATE_EPOCH's (``epoch``, from
+    Settings), else today. SOURCE_DATE_EPOCH stands in for the clock (reproducible builds),
+    never for a date the brief states."""
     if brief.date is not None:
         return brief.date
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
     return today or dt.date.today()
 
 

@@ -61,10 +61,15 @@ def _shorten(text: str) -> str:
 
 def findings_page(findings: Sequence[DraftFinding]) -> str:
     """The Typst source of the draft's last page, appended after the references."""
+    errors = sum(1 for rule, _, _ in findings if rule.startswith("error "))
+    outcome = (
+        "the built brief is refused until every error is resolved."
+        if errors
+        else "none of it is an error: the brief itself builds, with these warnings."
+    )
     intro = (
         "This is a draft, not for circulation. When it was built, briefgen check reported "
-        "what follows for the brief and its sections; the built brief is refused until "
-        "every error is resolved."
+        f"what follows for the brief and its sections; {outcome}"
         if findings
         else "When this draft was built, briefgen check reported nothing for the brief and "
         "its sections."

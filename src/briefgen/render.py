@@ -160,7 +160,8 @@ def render_typst(project: Project, assembled: Assembled, timestamp: int | None =
     with _reading(project, assembled) as args:
         for name in _format_filters(assembled):
             args += ["--lua-filter", str(template_path(project, name))]
-        args += ["--to", "typst-citations-smart", "--standalone"]
+        # one line a paragraph: Typst reads a wrapped line that starts "3. " as a list item
+        args += ["--to", "typst-citations-smart", "--standalone", "--wrap=none"]
         args += ["--template", str(template_path(project, "brief.typst"))]
         args += [] if assembled.look == "ministerial" else ["--toc", "--toc-depth=1"]
         source = run_pandoc(args, assembled.markdown, root, timestamp)
