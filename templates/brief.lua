@@ -182,7 +182,7 @@ local function typst_length(value)
   return nil
 end
 
-local function Image(img)
+function Image(img)
   if not FORMAT:match("typst") then return nil end
   local args = { typst_string(img.src) }
   for _, name in ipairs({ "height", "width" }) do
@@ -197,6 +197,5 @@ local function Image(img)
 end
 
 return {
-  { Div = Div, Span = Span, Figure = numbered("Figure"), Table = numbered("Table") },
-  { Image = Image },
+  { Div = Div, Span = Span, Figure = numbered("Figure"), Table = numbered("Table"), Image = Image },
 }

@@ -14,7 +14,7 @@ from bibtexparser.entrypoint import parse_string
 from briefgen.errors import ConfigError
 from briefgen.files import Refused, TooLarge, decode_text, not_utf8, read_inside
 from briefgen.findings import Finding
-from briefgen.model import Project
+from briefgen.model import MAX_BIBLIOGRAPHY_BYTES, Project
 from briefgen.rules import titlecase
 
 
@@ -39,9 +39,6 @@ class Bibliography:
         return frozenset(self.entries)
 
 
-# Far beyond any briefing project's library (10,000 entries take about 5 MB): a bound on
-# what the check, a build's key and citeproc read, whatever the file has become.
-MAX_BIBLIOGRAPHY_BYTES = 32 * 2**20
 
 
 def read_bibliography(root: Path, path: Path) -> bytes:

@@ -90,10 +90,33 @@ def from_cwd(path: Path) -> str:
 
 def inside(root: Path, path: Path) -> bool:
     """Whether ``path``, links resolved, lies inside ``root``."""
+    if _plainly_below(os.fspath(root), os.fspath(path)):
+        return True
     try:
         path.resolve().relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):
         return False
+    return True
+
+
+def _plainly_below(root: str, path: str) -> bool:
+    """Whether ``path`` is written below ``root`` (no ``..``) and no component from there
+    down to it is a link: then it lies inside without resolving anything (a warm check
+    asks this of every section file; resolving two paths each took 0.1 s per 1,000)."""
+    prefix = root.rstrip(os.sep) + os.sep
+    if not path.startswith(prefix):
+        return False
+    parts = path[len(prefix) :].split(os.sep)
+    if any(part in ("", ".", "..") for part in parts):
+        return False
+    current = root
+    for part in parts:
+        current = os.path.join(current, part)
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return False
+        except OSError:
+            return False  # let the resolving path decide, and say why
     return True
 
 

@@ -43,12 +43,12 @@ from pathlib import Path
 from typing import Literal
 
 from briefgen import __version__
-from briefgen.bibliography import MAX_BIBLIOGRAPHY_BYTES
 from briefgen.files import Refused, inside, read_bounded, read_inside, sha256
 from briefgen.load.csl import MAX_CSL_BYTES
 from briefgen.model import (
     BRIEFS_DIR,
     CONFIG_FILE,
+    MAX_BIBLIOGRAPHY_BYTES,
     MAX_SECTION_BYTES,
     SECTIONS_DIR,
     Brief,

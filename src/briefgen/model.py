@@ -17,6 +17,9 @@ CONFIG_FILE = "briefgen.yaml"
 # About 170,000 words: far beyond any briefing section, and it keeps a check quick (and its
 # memory bounded) whatever lands in the sections directory.
 MAX_SECTION_BYTES = 2**20
+# Far beyond any briefing project's library (10,000 entries take about 5 MB): a bound on
+# what the check, a build's key and citeproc read, whatever the file has become.
+MAX_BIBLIOGRAPHY_BYTES = 32 * 2**20
 BRIEFS_DIR = "briefs"
 SECTIONS_DIR = "briefs/sections"
 

@@ -23,8 +23,8 @@ from briefgen.findings import Finding
 from briefgen.markup import AUDIENCE_ATTRIBUTES, near_attribute
 from briefgen.model import LANGUAGE_TAG_RE
 from briefgen.scan import DATED_ATTRIBUTES, DATED_CLASS, FileScan, Target
-from briefgen.scan.inlines import NO_ALT
 from briefgen.scan.locate import Locator, blanked, code_spans
+from briefgen.scan.model import NO_ALT
 
 LINK_SCHEMES = ("http", "https", "mailto")
 ALLOWED_ATTRIBUTES = frozenset(

@@ -86,7 +86,7 @@ FILE_FIELD = re.compile(r"\bfile\s*=\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|\"([^\"]*)
 def file_field_sources(root: Path, bibliography: Path) -> list[tuple[str, Path]]:
     """(relative path, path) of every file the bibliography's ``file`` fields name inside
     the project, found without parsing it (for the check snapshot's key)."""
-    from briefgen.bibliography import MAX_BIBLIOGRAPHY_BYTES
+    from briefgen.model import MAX_BIBLIOGRAPHY_BYTES
 
     try:
         text = read_inside(root, bibliography, MAX_BIBLIOGRAPHY_BYTES).decode("utf-8", "replace")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from briefgen.scan.model import EXEMPT_CLASSES, Json, is_dated
+from briefgen.scan.model import EXEMPT_CLASSES, NO_ALT, Json, is_dated
 from briefgen.scan.places import Places
 
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}’”")
@@ -195,9 +195,6 @@ def is_cross_reference(key: str) -> bool:
 def _pairs(kvs: list[list[str]]) -> tuple[tuple[str, str], ...]:
     return tuple((k, v) for k, v in kvs)
 
-
-#: A Target's element for an image with no alt text (``![](x.png)``): the check refuses it
-NO_ALT = "image-without-alt"
 
 
 def _has_text(inlines: list[Json]) -> bool:

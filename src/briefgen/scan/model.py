@@ -95,6 +95,10 @@ def is_dated(classes: list[str] | tuple[str, ...], kvs: list[list[str]]) -> bool
     return DATED_CLASS in classes or any(k in DATED_ATTRIBUTES for k, _ in kvs)
 
 
+#: A Target's element for an image with no alt text (``![](x.png)``): the check refuses it
+NO_ALT = "image-without-alt"
+
+
 class Target(NamedTuple):
     """Where a link or an image points."""
 
