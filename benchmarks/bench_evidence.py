@@ -153,10 +153,22 @@ def verify_with_files(root: Path, project, result, run) -> None:  # type: ignore
                 edits.setdefault(sid, []).extend(
                     (offset, key, other) for k, offset in located.citations if k == key
                 )
+    moved = 0
     for sid, changes in edits.items():
         text = project.sections[sid].source
         for offset, key, other in sorted(changes, reverse=True):
-            assert text[offset + 1 : offset + 1 + len(key)] == key
+            if text[offset + 1 : offset + 1 + len(key)] != key:
+                # a citation the scan places at its sentence (in a summary or a span whose
+                # markup comes first): the nearest "@key" to it is the one swapped
+                moved += 1
+                near = [
+                    p
+                    for p in (text.rfind("@" + key, 0, offset + 1), text.find("@" + key, offset))
+                    if p >= 0
+                ]
+                if not near:
+                    raise SystemExit(f"{sid}: no @{key} to swap for {other}")
+                offset = min(near, key=lambda p: abs(p - offset))
             text = text[: offset + 1] + other + text[offset + 1 + len(key) :]
         (copy / "briefs" / "sections" / f"{sid}.md").write_text(text, encoding="utf-8")
     on_disk = check(load_project(copy, None)).evidence
@@ -166,6 +178,7 @@ def verify_with_files(root: Path, project, result, run) -> None:  # type: ignore
     print(
         f"\nthe first seed's {len(swaps)} swaps written into a copy of the files and checked: "
         + ("the same flags as the swap in the scans" if same else "DIFFERENT flags")
+        + (f" ({moved} citations found by the nearest @key)" if moved else "")
     )
 
 
