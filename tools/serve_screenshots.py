@@ -26,7 +26,7 @@ def main(outdir: Path) -> None:
         path = root / "briefs" / "sections" / "encryption-anonymisation.md"
         uncited = "Most offenders never use encryption at all."
         text = path.read_text(encoding="utf-8")
-        text = text.replace("---\n\nMeta reported", f"---\n\n{uncited}\n\nMeta reported")
+        text = text.replace("\n---\n\n", f"\n---\n\n{uncited}\n\n", 1)  # after the front matter
         path.write_text(text.replace("police chiefs", "police chiefs said child pornography"))
         with Served(root) as served, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM))
