@@ -89,6 +89,11 @@ local function portion(el)
     block.attributes["typst:width"] = "100%"
     return block
   elseif FORMAT:match("docx") then
+    -- no rule beside a block in Word: the portion's end is marked as its start is
+    local closing = pandoc.Div({ pandoc.Plain({ pandoc.Str("End"), pandoc.Space(),
+      pandoc.Str("of"), pandoc.Space(), portion_tag(marking, colour) }) })
+    closing.attributes["custom-style"] = "Portion End"
+    content:insert(closing)
     return content
   end
   local class = "portion tlp-" .. marking:sub(5):lower():gsub("%+", "-")

@@ -73,6 +73,11 @@ def test_docx_tags_the_block_in_a_paragraph_of_its_own(built: Path) -> None:
     assert paragraphs[tags[0] + 1].text.startswith(BLOCK)
     xml = paragraphs[tags[0]]._p.xml
     assert 'w:val="FFC000"' in xml and 'w:fill="000000"' in xml
+    # Word draws no rule beside a block: where the portion ends is marked as well
+    ends = [i for i, p in enumerate(paragraphs) if p.style and p.style.name == "Portion End"]
+    assert len(ends) == 1 and ends[0] > tags[0] + 1
+    assert paragraphs[ends[0]].text.strip() == "End of  TLP:AMBER"
+    assert paragraphs[ends[0] - 1].text.strip()  # the block's last paragraph before it
 
 
 def test_html_tags_and_rules_the_block(built: Path) -> None:
