@@ -129,3 +129,25 @@ def test_positions_are_where_the_figure_is_written() -> None:
         ("2019", "2019"),
         ("45 per cent", "45 per cent"),
     ]
+
+
+_PIECES = st.sampled_from(
+    [
+        " ", "  ", "-", "–", ",", ".", "/", "%", "$", "€", "(", ")", "\n", "a", "an", "in",
+        "and", "to", "between", "one", "two", "twenty", "Eighty-five", "fifth", "thirds",
+        "half", "million", "bn", "k", "per cent", "percent", "st", "th", "May", "Sept.",
+        "January", "jan", "3", "12", "2026", "2026-04-03", "1,000", "2.5", "E2EE", "COVID-19",
+        "x", "word", "Anne", "month", "_", "é",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_figures_are_found_only_where_one_can_start_and_all_of_them(text: str) -> None:
+    """Trying the figure pattern only at a digit or the start of a number word, a month or
+    "a"/"an" finds exactly what running it at every character finds."""
+    from briefgen.evidence import figures
+
+    every = [(m.start(), m.end(), m.lastgroup) for m in figures._PATTERN.finditer(text)]
+    tried = [(m.start(), m.end(), m.lastgroup) for m in figures._matches(text)]
+    assert tried == every

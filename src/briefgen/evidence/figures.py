@@ -127,6 +127,31 @@ _PATTERN = re.compile(
 )
 
 
+# Where a figure can start: a digit, or the start of a word that opens one (a number word,
+# "a"/"an" before a fraction, a month). Every alternative of _PATTERN starts so; trying
+# _PATTERN only there finds what finditer finds, without running its dozen alternatives
+# and look-behinds at every character (four fifths of the evidence stage's time was that).
+_OPENERS = sorted({*WORDS, *MONTHS}, key=len, reverse=True)
+_STARTS = re.compile(
+    r"\d|\b(?:" + "|".join(_OPENERS) + rf")|\ban?(?=[- ](?:{_PARTS})| in )", re.IGNORECASE
+)
+
+
+def _matches(text: str) -> list[re.Match[str]]:
+    """``_PATTERN.finditer(text)``, tried only where a figure can start."""
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in _STARTS.finditer(text):
+        at = start.start()
+        if at < end:
+            continue
+        match = _PATTERN.match(text, at)
+        if match is not None and match.end() > at:
+            found.append(match)
+            end = match.end()
+    return found
+
+
 class Figure(NamedTuple):
     raw: str  # as written
     start: int  # where it is in the text searched
@@ -222,7 +247,7 @@ def _between(text: str, start: int) -> bool:
 def find_figures(text: str, claim: bool = True) -> list[Figure]:
     """The figures in ``text``, in order. In a claim the word "one" is no figure."""
     out: list[Figure] = []
-    for match in _PATTERN.finditer(text):
+    for match in _matches(text):
         kind = match.lastgroup
         raw = match.group(0)
         if (
