@@ -324,12 +324,12 @@ def _draft_marks(project: Project, brief: Brief, result: CheckResult) -> dict[st
                 continue
             start = locator.line_starts[s.line - 1] + s.column - 1
             marks.setdefault(sid, []).append(
-                DraftMark(start, _sentence_end(section, start, s.text), kind)
+                DraftMark(start, sentence_end(section, start, s.text), kind)
             )
     return marks
 
 
-def _sentence_end(section: Section, start: int, text: str) -> int | None:
+def sentence_end(section: Section, start: int, text: str) -> int | None:
     """Where the sentence ends in the source, if it can be wrapped in a span safely."""
     words = WORD_RE.findall(text)
     if not words:

@@ -96,7 +96,7 @@ def _reading(project: Project, assembled: Assembled) -> Iterator[list[str]]:
             *_media(project, assembled, Path(tmp)),
             "--citeproc",
             "--bibliography",
-            _brief_bibliography(project, assembled, Path(tmp)),
+            brief_bibliography(project, assembled.markdown, Path(tmp)),
             "--csl",
             str(project.config.csl),
             "--resource-path",
@@ -141,17 +141,20 @@ def _fixed_metadata(assembled: Assembled) -> list[str]:
     return [f"--metadata={key}:{assembled.metadata[key]}" for key in FIXED_METADATA]
 
 
-def _brief_bibliography(project: Project, assembled: Assembled, tmp: Path) -> str:
-    """The bibliography citeproc gets: only the entries the brief may cite, written to
-    ``tmp`` (the same output, less to read), or the project's file when it cannot be cut."""
+def brief_bibliography(
+    project: Project, markdown: str, tmp: Path, why: str = "run 'briefgen check' to see why"
+) -> str:
+    """The bibliography citeproc gets for ``markdown``: only the entries it may cite,
+    written to ``tmp`` (the same output, less to read), or the project's file when it
+    cannot be cut. ``why``: what the error says to do when the file cannot be read."""
     whole = project.rel(project.config.bibliography)
     try:  # bounded, before pandoc is given the file (a rendering may start ahead of the check)
         text = decode_text(read_bibliography(project.root, project.config.bibliography))
     except (Refused, OSError, UnicodeDecodeError):
-        raise RenderError(f"{whole}: cannot be read: run 'briefgen check' to see why") from None
-    if "nocite" in assembled.markdown:  # entries listed without being cited
+        raise RenderError(f"{whole}: cannot be read: {why}") from None
+    if "nocite" in markdown:  # entries listed without being cited
         return whole
-    part = subset(text, cited_keys(assembled.markdown))
+    part = subset(text, cited_keys(markdown))
     if part is None:
         return whole
     path = tmp / "references.bib"

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.cache.codec import FORMAT
-from briefgen.files import Refused, inside, read_inside, write_atomic
+from briefgen.files import Refused, inside, plainly_below, read_inside, write_atomic
 from briefgen.scan.pandoc import pandoc_path
 
 CACHE_DIR = ".briefgen-cache"
@@ -211,12 +211,9 @@ def _read_contained(project: str, name: str) -> bytes:
     construction): for ~1,000 entries, resolving cost 40 ms of a ~1 s check, lstat costs
     3 ms. A link anywhere below the project takes read_inside's way, which allows links that
     stay inside it."""
-    current = os.path.join(project, CACHE_DIR)
-    for part in [None, *name.split(os.sep)]:
-        if part is not None:
-            current = os.path.join(current, part)
-        if stat.S_ISLNK(os.lstat(current).st_mode):
-            return read_inside(Path(project), Path(project, CACHE_DIR, name), MAX_ENTRY_BYTES)
+    current = os.path.join(project, CACHE_DIR, name)
+    if not plainly_below(project, current):  # a link on the way: read_inside's checks
+        return read_inside(Path(project), Path(current), MAX_ENTRY_BYTES)
     # no link: open without following one (one put there since), without blocking on a
     # FIFO; then read_inside's checks on what was opened
     fd = os.open(current, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)

@@ -30,6 +30,7 @@ from briefgen.errors import SourceError
 from briefgen.files import write_atomic
 from briefgen.importer.headings import heading_text, unwrap
 from briefgen.model import Project
+from briefgen.scan.locate import WORD_RE
 
 _LIST_HEADINGS = frozenset(
     {
@@ -47,7 +48,6 @@ _LIST_HEADINGS = frozenset(
 _HEADING_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*\.?[ \t]+")
 _ENTRY_RE = re.compile(r"^[ \t]*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})[.)])[ \t]+(\S.*)$")
 _BRACKET_ENTRY_RE = re.compile(r"^[ \t]*\[(\d{1,4})\][ \t]+\S")
-_WORD_RE = re.compile(r"[^\W_]+")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _URL_RE = re.compile(r"https?://[^\s<>\"']+")
 _LATEX_RE = re.compile(r"\\[A-Za-z]+|[{}]")
@@ -212,7 +212,7 @@ def _plain(value: str) -> str:
 
 def _words(text: str) -> list[str]:
     plain = _plain(text).lower()
-    return [w for w in _WORD_RE.findall(plain) if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    return [w for w in WORD_RE.findall(plain) if w not in _STOP and (len(w) > 1 or w.isdigit())]
 
 
 def map_document(draft: str, listed: ReferenceList, proposals: Sequence[Proposal]) -> str:

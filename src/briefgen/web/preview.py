@@ -29,12 +29,11 @@ from typing import Any
 from urllib.parse import quote
 
 from briefgen.assemble import DraftMark, plain_text, template_path
-from briefgen.bibliography import cited_keys, read_bibliography, subset
-from briefgen.build import _sentence_end
+from briefgen.build import sentence_end
 from briefgen.errors import RenderError
-from briefgen.files import Refused, decode_text
 from briefgen.findings import Finding
 from briefgen.model import Brief, Project, Section
+from briefgen.render import brief_bibliography
 from briefgen.safety import sanitise_html
 from briefgen.scan import pandoc
 from briefgen.scan.locate import Locator
@@ -118,7 +117,7 @@ def uncited_marks(section: Section, findings: Iterable[Finding]) -> list[Mark]:
             continue
         start = locator.line_starts[f.line - 1] + f.column - 1
         if start >= section.body_offset:
-            marks.append((DraftMark(start, _sentence_end(section, start, f.text)), f.line))
+            marks.append((DraftMark(start, sentence_end(section, start, f.text)), f.line))
     return marks
 
 
@@ -390,19 +389,5 @@ def _run(
 
 
 def _citeproc(project: Project, markdown: str, tmp: Path) -> list[str]:
-    bibliography = _bibliography(project, markdown, tmp)
+    bibliography = brief_bibliography(project, markdown, tmp, why="see the findings")
     return ["--citeproc", "--bibliography", bibliography, "--csl", str(project.config.csl)]
-
-
-def _bibliography(project: Project, markdown: str, tmp: Path) -> str:
-    """Only the entries the brief may cite (citeproc reads all it is given), or the whole
-    file when it cannot be cut."""
-    whole = project.config.bibliography
-    try:
-        text = decode_text(read_bibliography(project.root, whole))
-    except (Refused, OSError, UnicodeDecodeError):
-        raise RenderError(f"{project.rel(whole)}: cannot be read: see the findings") from None
-    part = subset(text, cited_keys(markdown)) if "nocite" not in markdown else None
-    path = tmp / "references.bib"
-    path.write_text(part if part is not None else text, encoding="utf-8")
-    return str(path)
